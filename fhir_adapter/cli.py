@@ -1,0 +1,86 @@
+"""Command line: fhir-adapter convert | validate | serve | load."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .mapping import bundle_json
+from .monograph import read_monograph
+
+
+def _read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1251")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"{path}: not a text file") from exc
+
+
+def _write_atomic(path: str, text: str) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written file."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group()
+@click.version_option(package_name="fhir-adapter")
+def main() -> None:
+    """Turn drug monographs into FHIR R5 resources."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", "out", help="Write the Bundle here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json", "xml"]), default="json", show_default=True)
+def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
+    """Convert monograph FILE(s) into one FHIR R5 collection Bundle."""
+    from fhir.resources.bundle import Bundle
+
+    entries: list[dict] = []
+    first_id = None
+    for path in files:
+        text = _read_text(path)
+        if not text.strip():
+            raise click.ClickException(f"{path}: empty monograph")
+        mono = read_monograph(text)
+        for w in mono.warnings:
+            where = f" at {w.span.start}-{w.span.end}" if w.span else ""
+            click.echo(f"warning: {path}{where}: {w.message}" + (f": {w.text[:100]!r}" if w.text else ""), err=True)
+        b = bundle_json(mono)
+        first_id = first_id or b["id"]
+        entries.extend(b["entry"])
+    bundle = Bundle.model_validate({"resourceType": "Bundle", "id": first_id, "type": "collection", "entry": entries})
+    if fmt == "xml":
+        body = bundle.model_dump_xml(pretty_print=True) if hasattr(bundle, "model_dump_xml") else bundle.xml(pretty_print=True)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+    else:
+        body = json.dumps(bundle.model_dump(mode="json", exclude_none=True, by_alias=True), ensure_ascii=False, indent=1)
+    if out:
+        _write_atomic(out, body + "\n")
+    else:
+        click.echo(body)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

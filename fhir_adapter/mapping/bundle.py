@@ -1,0 +1,62 @@
+"""Monograph -> R5 collection Bundle of every resource the monograph yields."""
+from __future__ import annotations
+
+from fhir.resources.bundle import Bundle
+
+from ..monograph.model import Monograph
+from ..terminology import systems
+from .clinical_use import clinical_item, interaction
+from .common import Ids
+from .document_reference import document_reference
+from .group import group, population_key
+from .medication import medication
+from .medication_knowledge import medication_knowledge
+from .packaging import manufactured_item, packaged_product
+
+
+def resources(m: Monograph) -> list[dict]:
+    """Every resource as FHIR JSON (dicts), in a stable order."""
+    ids = Ids(m)
+    groups: dict[str, str] = {}
+    group_res: list[dict] = []
+    items = m.indications + m.contraindications + m.warnings_precautions + m.undesirable_effects
+    for it in items:
+        if it.population is not None:
+            key = population_key(it.population)
+            if key not in groups:
+                g = group(it.population, ids)
+                groups[key] = g["id"]
+                group_res.append(g)
+    cuds: list[dict] = []
+    counters: dict[str, int] = {}
+    indications: list[tuple[str, str]] = []
+    for it in items:
+        counters[it.kind] = counters.get(it.kind, 0) + 1
+        c = clinical_item(m, ids, it, counters[it.kind], groups)
+        if it.kind == "indication":
+            indications.append((c["id"], it.text + " " + (it.group or "")))
+        cuds.append(c)
+    for n, ix in enumerate(m.interactions, 1):
+        cuds.append(interaction(m, ids, ix, n))
+    packs = [packaged_product(m, ids, p, n) for n, p in enumerate(m.presentations, 1)]
+    out = [medication_knowledge(m, ids, [c["id"] for c in cuds], indications, [p["id"] for p in packs]),
+           medication(m, ids), document_reference(m, ids)]
+    if packs:
+        out.append(manufactured_item(m, ids))
+    return out + packs + group_res + cuds
+
+
+def bundle_json(m: Monograph) -> dict:
+    res = resources(m)
+    ids = Ids(m)
+    return {
+        "resourceType": "Bundle",
+        "id": ids("bundle"),
+        "type": "collection",
+        "entry": [{"fullUrl": f"{systems.CANONICAL_BASE}/{r['resourceType']}/{r['id']}", "resource": r} for r in res],
+    }
+
+
+def to_bundle(m: Monograph) -> Bundle:
+    """The Bundle as a validated fhir.resources model (raises if the mapping made invalid R5)."""
+    return Bundle.model_validate(bundle_json(m))

@@ -1,0 +1,88 @@
+"""Shared pieces of the mapping stage: ids, narrative, source spans, quantities."""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+
+from ..monograph.model import Monograph, Quantity, Span
+from ..terminology import systems
+from ..terminology.lookup import quantity as ucum_quantity
+
+
+def slug(s: str, limit: int = 24) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return (s[:limit].rstrip("-")) or "product"
+
+
+class Ids:
+    """Deterministic ids: the same monograph always gives the same ids."""
+
+    def __init__(self, m: Monograph):
+        p = m.product
+        strength = ""
+        if p.strength and p.strength.quantity:
+            strength = f"{p.strength.quantity.value}{p.strength.quantity.unit}"
+        digest = hashlib.sha1(f"{p.name}|{strength}|{p.dose_form_key}|{m.text}".encode()).hexdigest()[:8]
+        self.key = f"{slug(p.name)}-{digest}"
+
+    def __call__(self, kind: str, n: int | str | None = None) -> str:
+        rid = f"{self.key}-{kind}" + (f"-{n}" if n is not None else "")
+        return rid[:64]
+
+
+def ref(rtype: str, rid: str, display: str | None = None) -> dict:
+    r = {"reference": f"{rtype}/{rid}"}
+    if display:
+        r["display"] = display[:200]
+    return r
+
+
+def narrative(title: str, rows: list[tuple[str, str | None]]) -> dict:
+    """Generated XHTML narrative: a heading and a table of the element values shown."""
+    cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows if v)
+    body = f"<p><b>{html.escape(title)}</b></p>" + (f"<table>{cells}</table>" if cells else "")
+    return {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'}
+
+
+def source_span(span: Span | None, doc_id: str) -> list[dict]:
+    """The project's extension saying which characters of the source a fact was read from."""
+    if span is None:
+        return []
+    return [{"url": systems.SOURCE_SPAN_EXT, "extension": [
+        {"url": "document", "valueReference": {"reference": f"DocumentReference/{doc_id}"}},
+        {"url": "start", "valueInteger": span.start},
+        {"url": "end", "valueInteger": span.end},
+    ]}]
+
+
+def qty(q: Quantity, value: float | None = None) -> dict:
+    return ucum_quantity(q.value if value is None else value, q.unit)
+
+
+def qty_or_range(q: Quantity) -> tuple[str, dict]:
+    """('Quantity' or 'Range', value) for a quantity that may be a range."""
+    if q.is_range:
+        return "Range", {"low": ucum_quantity(q.value, q.unit), "high": ucum_quantity(q.high, q.unit)}
+    return "Quantity", ucum_quantity(q.value, q.unit)
+
+
+def fmt(q: Quantity | None) -> str:
+    if q is None:
+        return ""
+    v = f"{q.value}-{q.high}" if q.is_range else f"{q.value}"
+    return f"{q.comparator or ''}{v} {q.unit}".strip()
+
+
+def product_label(m: Monograph) -> str:
+    p = m.product
+    parts = [p.name]
+    if p.strength and p.strength.quantity:
+        s = fmt(p.strength.quantity)
+        if p.strength.per:
+            per = p.strength.per
+            s += f"/{per.unit.strip('{}')}" if per.value == 1 else f"/{per.value} {per.unit.strip('{}')}"
+        parts.append(s)
+    if p.dose_form:
+        parts.append(p.dose_form)
+    return " ".join(parts)

@@ -1,0 +1,65 @@
+"""Group: the populations clinical particulars and dosing apply to."""
+from __future__ import annotations
+
+from ..monograph.model import Population
+from ..terminology import systems
+from ..terminology.lookup import quantity
+from .common import Ids, narrative, slug
+
+AGE = {"coding": [{"system": systems.SNOMED, "code": "424144002", "display": "Current chronological age"}],
+       "text": "Age"}
+STATES = {
+    "pregnancy": ({"coding": [{"system": systems.SNOMED, "code": "77386006", "display": "Pregnancy"}],
+                   "text": "Pregnancy"}),
+    "breast-feeding": {"text": "Breast-feeding"},
+    "elderly": None,
+}
+
+
+def population_key(p: Population) -> str:
+    return slug(f"{p.age_low}-{p.age_high}-{p.age_high_exclusive}-{p.state}", 40)
+
+
+def age_range(p: Population) -> dict | None:
+    if p.age_low is None and p.age_high is None:
+        return None
+    r: dict = {}
+    if p.age_low is not None:
+        r["low"] = quantity(p.age_low, "a")
+    if p.age_high is not None:
+        # "under 18 years": the high end excludes 18; ages are whole years here.
+        high = p.age_high - 1 if p.age_high_exclusive and float(p.age_high).is_integer() else p.age_high
+        r["high"] = quantity(high, "a")
+    return r
+
+
+def group(p: Population, ids: Ids) -> dict:
+    chars = []
+    rng = age_range(p)
+    if rng:
+        chars.append({"code": AGE, "valueRange": rng, "exclude": False})
+    state = STATES.get(p.state or "")
+    if state:
+        chars.append({"code": {"text": "Physiological state"}, "valueCodeableConcept": state, "exclude": False})
+    res = {
+        "resourceType": "Group",
+        "id": ids("group", population_key(p)),
+        "text": narrative(f"Population: {p.text}", [("Age", _age_text(p)), ("State", p.state)]),
+        "type": "person",
+        "membership": "definitional",
+        "name": p.text[:120],
+        "description": p.text,
+    }
+    if chars:
+        res["characteristic"] = chars
+    return res
+
+
+def _age_text(p: Population) -> str | None:
+    if p.age_low is not None and p.age_high is not None:
+        return f"{p.age_low}-{p.age_high} years"
+    if p.age_low is not None:
+        return f"{p.age_low} years and over"
+    if p.age_high is not None:
+        return f"under {p.age_high} years" if p.age_high_exclusive else f"up to {p.age_high} years"
+    return None

@@ -1,0 +1,259 @@
+"""Clinical particulars: split sections into items (indications, contraindications,
+warnings, undesirable effects) and read interactions as interactant + effect."""
+from __future__ import annotations
+
+import re
+
+from .model import ClinicalItem, Interaction, Population, Span
+from .sections import Block
+from .text import sentences, split_top_level, strip_bullet
+
+FREQUENCY_RE = re.compile(
+    r"^(?:(very often|very common|often|common|frequently|infrequently|uncommon|rarely|rare|very rarely|very rare|"
+    r"in (?:some|isolated|rare|single) cases|isolated cases|frequency unknown|frequency not known|not known|unknown)"
+    r"\b(?:\s*\([^)]*\))?)\s*(?:[-–—:]\s*|\s+)", re.I)
+_LEAD_IN = re.compile(
+    r"^(?P<lead>.{0,160}?)\b(?:(?:may|can|might) (?:occur|develop|be observed|be noted)|are possible|is possible|"
+    r"(?:have|has) been (?:reported|observed|described)|(?:is|are) (?:prescribed|used) with (?:extreme )?caution)"
+    r"(?:\s+(?:in the form of|as|including|in|for|with|such as))?\s*:?\s+", re.I)
+_CAUTION_LEAD = re.compile(
+    r"^(?P<lead>(?:it|the drug|this (?:drug|medicine)|\w+)\s+(?:is|should be)\s+(?:prescribed|used|administered)\s+"
+    r"with (?:extreme |great |particular )?caution\s+(?:for|in|to|with)(?: patients with)?)\s+", re.I)
+_TRAILER = re.compile(
+    r"\s*,?\s+(?:(?:have|has) (?:also )?been (?:reported|observed|described|noted)|(?:are|is|may be) possible|"
+    r"(?:may|can) (?:occur|develop|be observed))\s*\.?$", re.I)
+_GENERIC_HEAD = re.compile(r"\b(reactions?|disorders?|symptoms?|phenomena|manifestations?|effects?)$", re.I)
+_COMMENT = re.compile(r"^(?:they|these|this|such|it is|in this case|as a rule)\b", re.I)
+_FREQ_LEGEND = re.compile(r"^frequency\b.*(?:>=|≥|<|1/10)", re.I)
+
+
+def _clean(s: str) -> str:
+    s = s.strip().strip(";,.").strip()
+    return re.sub(r"\s+", " ", s)
+
+
+def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[str, int]]:
+    """Split a run of text that is a list: on ';' when it has them, otherwise on commas
+    when every piece reads as a short noun phrase."""
+    pieces = split_top_level(text, ";")
+    if len(pieces) > 1:
+        return [(p, offset + o) for p, o in pieces]
+    commas = split_top_level(text, ",")
+    words = [len(re.sub(r"\([^)]*\)", "", p).split()) for p, _ in commas]
+    if len(commas) > 1 and all(w <= max_words for w in words[:-1]) and words[-1] <= max_words + 7:
+        out = []
+        for p, o in commas:
+            # "CYP1A2, 2B6, 2C8": a piece with no word of its own goes with the one before.
+            if out and not re.search(r"[A-Za-z]{3,}", p):
+                prev, po = out[-1]
+                out[-1] = (text[po - offset:o + len(p)], po)
+                continue
+            out.append((p, offset + o))
+        last, lo = out[-1]
+        parts = split_and(last)
+        if len(parts) == 2 and len(out) >= 2 and len(parts[0][0].split()) <= 4 and len(parts[1][0].split()) <= 8 \
+                and "/" not in last:
+            out[-1] = (parts[0][0], lo)
+            out.append((parts[1][0], lo + parts[1][1]))
+        return out
+    return [(text, offset)]
+
+
+def split_and(s: str) -> list[tuple[str, int]]:
+    """Split on ' and ' / ' or ' outside brackets."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(s):
+        ch = s[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            m = re.match(r"\s+(?:and|or)\s+", s[i:])
+            if m and i > 0:
+                out.append((s[start:i], start))
+                start = i + m.end()
+                i = start
+                continue
+        i += 1
+    out.append((s[start:], start))
+    return [(p.strip(), o) for p, o in out if p.strip()]
+
+
+def _expand_parenthetical(item: str, off: int) -> list[tuple[str, int, str | None]]:
+    """'allergic reactions (skin rash, itching, angioedema)' -> the three, grouped under the head."""
+    m = re.match(r"^(?P<head>[^()]+?)\s*\((?P<inner>[^()]+)\)[\s.;,]*$", item)
+    if m and _GENERIC_HEAD.search(m.group("head")) and m.group("inner").count(",") >= 1:
+        inner_off = off + m.start("inner")
+        return [(t, o, _clean(m.group("head"))) for t, o in _items_from_list(m.group("inner"), inner_off, 12)]
+    return [(item, off, None)]
+
+
+def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bool = True) -> list[tuple[str, int, str | None, str | None]]:
+    """Items of one paragraph as (text, start offset, group, frequency)."""
+    if bullet:
+        t = strip_bullet(text)
+        return [(_clean(t), offset + text.find(t[:8]), None, None)] if _clean(t) else []
+    out = []
+    for sent, soff in sentences(text):
+        base = offset + soff
+        if _FREQ_LEGEND.match(sent) or (_COMMENT.match(sent) and kind == "undesirable-effect"):
+            continue
+        group = None
+        lead_found = False
+        body, boff = sent, 0
+        # "System organ class: often - x; rarely - y" and "Lead-in: a, b, c"
+        m = re.match(r"^([^:;,()]{3,80}):\s+(.+)$", sent)
+        if m and len(m.group(1).split()) <= 9:
+            group, body, boff = m.group(1).strip(), m.group(2), m.start(2)
+            lead_found = True
+        else:
+            lm = _CAUTION_LEAD.match(sent) or _LEAD_IN.match(sent)
+            if lm and (";" in sent or "," in sent[lm.end():]) and lm.end() < len(sent) - 3:
+                lead = lm.group("lead").strip(" ,")
+                group = lead or None
+                lead_found = True
+                body, boff = sent[lm.end():], lm.end()
+        tm = _TRAILER.search(body)
+        if tm:
+            body = body[:tm.start()]
+        if kind == "undesirable-effect" and FREQUENCY_RE.match(body.lstrip()):
+            for piece, poff in split_top_level(body, ";"):
+                fm = FREQUENCY_RE.match(piece)
+                freq = fm.group(1) if fm else None
+                sub, so0 = (piece[fm.end():], poff + fm.end()) if fm else (piece, poff)
+                for sp, so in _items_from_list(sub, so0):
+                    for t, o, g in _expand_parenthetical(sp, so):
+                        if _clean(t):
+                            out.append((_clean(t), base + boff + o, g or group, freq))
+            continue
+        split_lists = lists or lead_found
+        pieces = _items_from_list(body, boff) if split_lists else \
+            [(p, boff + o) for p, o in split_top_level(body, ";")]
+        for piece, poff in pieces:
+            freq = None
+            for t, o, g in (_expand_parenthetical(piece, poff) if kind == "undesirable-effect" else [(piece, poff, None)]):
+                fm2 = FREQUENCY_RE.match(t)
+                f2 = freq
+                if fm2:
+                    f2, t = fm2.group(1), t[fm2.end():]
+                if _clean(t):
+                    out.append((_clean(t), base + o, g or group, f2))
+    return out
+
+
+AGE_RE = re.compile(
+    r"(?P<who>children|adolescents|patients|persons|age|aged)?\s*(?P<rel>under|below|less than|younger than|up to|from|over|"
+    r"older than|above|at least|>=|≥|<)\s*(?P<n>\d+)\s*(?P<u>years?|months?)", re.I)
+
+
+def population_of(text: str) -> Population | None:
+    """The population a label or item names, if any."""
+    t = text.lower()
+    m = AGE_RE.search(t)
+    if m and (m.group("who") or re.search(r"child|age|adolescen|patient", t)):
+        n = float(m.group("n"))
+        if m.group("u").startswith("month"):
+            n = n / 12
+        rel = m.group("rel")
+        if rel in ("under", "below", "less than", "younger than", "<", "up to"):
+            return Population(text, age_high=n, age_high_exclusive=rel != "up to")
+        return Population(text, age_low=n)
+    if re.search(r"\badults?\b", t):
+        return Population(text, age_low=18)
+    if re.search(r"\belderly|older (patients|people|adults)|geriatric", t):
+        return Population(text, age_low=65, state="elderly")
+    if re.search(r"children'?s? age|\bchildhood|\bchildren\b|\bp(a)?ediatric", t):
+        return Population(text, age_high=18, age_high_exclusive=True)
+    if re.search(r"\bpregnan", t) and not re.search(r"lactat|breast", t):
+        return Population(text, state="pregnancy")
+    if re.search(r"lactat|breast-?feed", t) and not re.search(r"pregnan", t):
+        return Population(text, state="breast-feeding")
+    return None
+
+
+def items_of(blocks: list[Block], kind: str, source: str, lists: bool = True) -> list[ClinicalItem]:
+    """Every item of the blocks (one section kind), with labels as groups or populations."""
+    out: list[ClinicalItem] = []
+    label, label_pop = None, None
+    for b in blocks:
+        if b.heading and not b.inline:
+            continue
+        if b.label:
+            label = b.para.text.rstrip(":").strip()
+            label_pop = population_of(label)
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for t, start, group, freq in split_clinical(text, off, b.para.bullet, kind, lists=lists):
+            end = min(len(source), start + len(t))
+            pop = population_of(t) if kind == "contraindication" else None
+            out.append(ClinicalItem(kind, t, Span(start, end), group=group or label, frequency=freq,
+                                    population=pop or label_pop))
+    return out
+
+
+# ---------------------------------------------------------------- interactions
+
+_WITH = re.compile(
+    r"(?:(?:concomitant|simultaneous|combined|joint|concurrent) (?:use|administration|intake|therapy)|"
+    r"(?:used|taken|administered|given|combination|combined|co-?administ\w*|used together|together)|when used)"
+    r"\s+(?:together\s+)?with\s+(?P<x>[^.;]+?)(?=,\s|\s+(?:may|can|could|is|are|was|were|did|does|do|causes?|leads?|"
+    r"increases?|decreases?|reduces?|enhances?|results?|requires?|should)\b|[.;]|$)", re.I)
+_OF = re.compile(
+    r"\b(?:action|actions|effects?|activity|toxicity|concentrations?|levels?|metabolism|clearance|absorption|"
+    r"efficacy|toxic effects|side effects|inhibition|elimination|excretion)\s+of\s+(?P<x>[^.;]+?)"
+    r"(?=\s+(?:in|at|by|when|during|after|is|are|was|were|may|did|does|and (?:the|its))\b|[.;]|,\s+(?:but|which|so|as)\b|,\s+and\s+(?=(?:the|it|its|this|there)\b|\w+\s+concentrations?\b)|$)",
+    re.I)
+_CONCOMITANT_X = re.compile(r"\b(?:concomitant|simultaneous|concurrent)\s+(?P<x>[a-z][\w-]*(?:\s+[\w-]+)?)\s+"
+                            r"(?:intake|use|administration|consumption|therapy)\b", re.I)
+_X_DOSE = re.compile(r"\bthe\s+(?P<x>[a-z][\w-]{3,})\s+(?:dose|doses|dosage)\b", re.I)
+_INHIBIT = re.compile(r"\b(?:inhibit|induce)s?\s+(?P<x>(?:cytochrome|CYP|isoenzymes?)[^.;]*?)(?=;|\.\s|$)", re.I)
+_NOT_INTERACTANT = re.compile(
+    r"^(?:the|this|its|it|patients?|the drug|the patient|usual|daily|single|maximum|same|recommended|serum|plasma|"
+    r"blood|dose|doses|a|an)$", re.I)
+
+
+def _split_interactants(x: str) -> list[str]:
+    x = re.sub(r"^(?:the\s+|other\s+|drugs? such as\s+)", "", x.strip(), flags=re.I)
+    out: list[str] = []
+    for piece, _ in split_top_level(x, ","):
+        piece = re.sub(r"^(?:and|or)\s+", "", piece.strip())
+        # "psychostimulant drugs and alcohol": split a final "and" outside brackets.
+        for p, _ in split_and(piece):
+            p = p.strip().strip(".")
+            if not p:
+                continue
+            # "CYP1A2, 2B6, 2C8": bare codes stay with the named item before them.
+            if out and re.match(r"^\d\w*$", p):
+                out[-1] = f"{out[-1]}, {p}"
+            elif re.search(r"[a-z]{3,}", p, re.I):
+                out.append(p)
+    return out
+
+
+def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interaction]:
+    out: list[Interaction] = []
+    selfs = [s.lower() for s in self_names if s]
+
+    def is_self(x: str) -> bool:
+        xl = x.lower()
+        return any(s and (s in xl or xl in s) for s in selfs) or bool(_NOT_INTERACTANT.match(xl))
+
+    for b in blocks:
+        if b.heading and not b.inline or b.label:
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for sent, soff in sentences(text):
+            found: list[str] = []
+            effect = sent
+            for rx in (_WITH, _CONCOMITANT_X, _OF, _X_DOSE, _INHIBIT):
+                for m in rx.finditer(sent):
+                    for x in _split_interactants(m.group("x")):
+                        if not is_self(x) and not any(x.lower() == f.lower() for f in found):
+                            found.append(x)
+            span = Span(off + soff, off + soff + len(sent))
+            for x in found:
+                if any(x.lower() in i.interactant.lower() for i in out[-len(found):] if i.span == span):
+                    continue
+                out.append(Interaction(x, effect, span))
+    return out

@@ -1,0 +1,123 @@
+"""Composition per unit: active substances and excipients with their amounts."""
+from __future__ import annotations
+
+import re
+
+from .model import Amount, Ingredient, Quantity, Span
+from .quantities import AMOUNT_RE, amount_from_match, num, unit_key
+from .sections import Block
+from .text import split_top_level, strip_bullet
+
+_ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|excipients?|inactive ingredients?|"
+                   r"auxiliary substances|other ingredients?|(?:the )?(?:capsule|tablet) (?:shell|coating|core)|"
+                   r"hard gelatin capsule|film[- ]coating|coating|shell)\s*:\s*", re.I)
+_PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
+                  r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
+                  r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?contains", re.I)
+_QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*ml))", re.I)
+
+
+def per_unit(text: str) -> Quantity | None:
+    m = _PER.search(text)
+    if not m:
+        return None
+    u = m.group("u") or m.group("u2")
+    key = unit_key(u.split()[-1].lower())
+    if key.endswith("s") and not key.startswith("{"):
+        key = key[:-1]
+    n = num(m.group("n")) if m.groupdict().get("n") else 1
+    return Quantity(n, key)
+
+
+def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, note: str | None) -> Ingredient | None:
+    raw = piece.strip().rstrip(";.")
+    if not re.search(r"[A-Za-z]{3,}", raw):
+        return None
+    # Brackets explain ("about 0.8 mg of dry matter", "E171"); amounts are read outside them.
+    outside = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), raw)
+    qual = None
+    qm = _QUALIFIER.search(outside)
+    if qm:
+        qual = qm.group("q")
+        outside = outside[:qm.start()] + " " * (len(outside) - qm.start())
+    amount = None
+    m = AMOUNT_RE.search(outside)
+    name_end = len(raw)
+    name_start = 0
+    if m and not re.match(r"^\s*M\b", outside[m.end():]):
+        q = amount_from_match(m)
+        amount = Amount(q, per)
+        if m.start() < 3:  # "500 mg metformin hydrochloride"
+            name_start = m.end()
+        else:
+            name_end = m.start()
+    elif qm:
+        name_end = qm.start()
+    name = raw[name_start:name_end]
+    # keep an E number or salt in brackets with the name; drop explanatory brackets
+    brackets = re.findall(r"\(([^)]*)\)", name)
+    name = re.sub(r"\s*\((?![EeЕ]\s?\d)[^)]*\)", "", name)
+    name = re.sub(r"^\s*(?:of\s+)|[\s\-–—:,]+$", "", name).strip(" -–—:,")
+    name = re.sub(r"\s+", " ", name)
+    if not name:
+        return None
+    extra = "; ".join(b for b in brackets if not re.match(r"^[EeЕ]\s?\d", b)) or None
+    qm2 = re.search(r",?\s+(in terms of|equivalent to|corresponding to|calculated as)\b[^\d]*", name, re.I)
+    if qm2:
+        if amount:
+            amount.qualifier = qm2.group(0).strip(" ,")
+        name = name[:qm2.start()]
+    if qual:
+        if amount is None:
+            amount = Amount(Quantity(0, ""), per, qualifier=qual)
+            amount.quantity = None  # type: ignore[assignment]
+        else:
+            amount.qualifier = qual
+    start = offset + piece.find(raw[:5]) if raw else offset
+    return Ingredient(name, active, Span(start, start + len(raw)), amount, note=" ".join(x for x in (note, extra) if x) or None)
+
+
+def read_composition(blocks: list[Block], default_per: Quantity | None) -> list[Ingredient]:
+    out: list[Ingredient] = []
+    per = default_per
+    active = True
+    note = None
+    for b in blocks:
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        if b.heading:
+            per = per_unit(b.heading) or per
+            if not b.inline:
+                continue
+        p = per_unit(text)
+        if p and (b.label or text.rstrip().endswith(":") or len(text) < 60):
+            per = p
+            if b.label or text.rstrip().endswith(":"):
+                continue
+        body = strip_bullet(text)
+        boff = off + text.find(body[:5]) if body else off
+        m = _ROLE.match(body)
+        if m:
+            role = m.group("role").lower()
+            active = role.startswith("active")
+            note = None if role.startswith(("active", "excipient", "inactive", "auxiliary", "other")) else m.group("role")
+            body, boff = body[m.end():], boff + m.end()
+        elif b.label:
+            continue
+        # "Each tablet contains 500 mg metformin": the sentence gives the unit and the amount.
+        pm = _PER.search(body)
+        if pm and "contains" in pm.group(0).lower():
+            per = per_unit(pm.group(0)) or per
+            body, boff = body[pm.end():], boff + pm.end()
+        pieces: list[tuple[str, int]] = []
+        for piece, poff in split_top_level(body, ",;"):
+            # "X, in terms of total protein 0.9 mg" and "X, equivalent to 390 mg Y" qualify X.
+            if pieces and re.match(r"^(?:in terms of|equivalent to|corresponding to|calculated as)\b", piece, re.I):
+                prev, pstart = pieces[-1]
+                pieces[-1] = (body[pstart:poff + len(piece)], pstart)
+            else:
+                pieces.append((piece, poff))
+        for piece, poff in pieces:
+            ing = _parse_piece(piece, boff + poff, active, per, note)
+            if ing:
+                out.append(ing)
+    return out

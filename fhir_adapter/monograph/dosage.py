@@ -1,0 +1,171 @@
+"""Dosing regimens: dose or dose range, frequency, period, course length, route, population."""
+from __future__ import annotations
+
+import re
+
+from .clinical import population_of
+from .model import Dosage, Population, Quantity, Span
+from .quantities import AMOUNT_RE, NUM, TIME_WORDS, WORD_NUMBERS, amount_from_match, num
+from .sections import Block
+from .text import sentences
+from .vocabulary import routes_in
+
+DOSE_UNITS = {"mg", "g", "ug", "ng", "ml", "[iU]", "{tablet}", "{capsule}", "[drp]", "{ampoule}", "{vial}",
+              "{sachet}", "{suppository}", "{dose}", "{puff}", "mmol"}
+_FREQ = re.compile(
+    rf"(?P<lo>{NUM}|one|two|three|four|five|six)(?:\s*(?:-|–|to|or)\s*(?P<hi>{NUM}|two|three|four|five|six))?\s*"
+    rf"(?:times?|x)\s*(?:a|per|/|in\s+a|daily|each)?\s*(?P<per>day|daily|week|month|hour|d)?\b"
+    r"|(?P<word>once|twice|thrice)\s*(?:a|per|every)?\s*(?P<per2>day|daily|week|month)?\b"
+    rf"|every\s+(?P<ev>{NUM})(?:\s*(?:-|–|to)\s*(?P<evhi>{NUM}))?\s*(?P<evu>hours?|days?|weeks?|h)\b"
+    r"|(?P<perday>per day|a day|daily|/day|/24 h)\b", re.I)
+_COURSE = re.compile(
+    rf"\bfor\s+(?:the\s+(?:first|next|following)\s+)?(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*"
+    r"(?P<u>days?|weeks?|months?|years?)\b"
+    rf"|\b(?:in|during)\s+the\s+first\s+(?P<lo2>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi2>{NUM}))?\s*(?P<u2>days?|weeks?)\b"
+    rf"|\bcourse (?:of|lasts|is)\s+(?P<lo3>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi3>{NUM}))?\s*(?P<u3>days?|weeks?|months?)\b",
+    re.I)
+_MAX_DAY = re.compile(rf"(?:maximum|max\.?)\s+daily\s+dose[^.;\d]*?(?P<v>{NUM})\s*(?P<u>mg|g|ml|mcg)\b|"
+                      rf"daily dose (?:must|should) not exceed\s+(?P<v2>{NUM})\s*(?P<u2>mg|g|ml|mcg)\b", re.I)
+_METHOD = re.compile(r"\b(drip|jet|bolus|infusion|stream)\b", re.I)
+_CC = re.compile(rf"\b(?:CC|creatinine clearance|CrCl|eGFR|GFR)\s*(?P<rel>more than|less than|over|under|>|<|≥|≤)?\s*"
+                 rf"(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<u>ml/min(?:/1\.73\s*m2)?)", re.I)
+_REPEAT = re.compile(r"[^.;]*\brepeat(?:ed)?\b[^.;]*(?:course|treatment)?[^.;]*", re.I)
+
+
+def _int(s: str) -> int:
+    return WORD_NUMBERS.get(s.lower()) or int(float(s.replace(",", ".")))
+
+
+def _frequency(ctx: str) -> tuple[int | None, int | None, float | None, str | None, bool]:
+    """(frequency, frequencyMax, period, periodUnit, is_daily_total) read from the words after a dose."""
+    m = _FREQ.search(ctx)
+    if not m:
+        return None, None, None, None, False
+    if m.group("perday"):
+        return None, None, 1, "d", True
+    if m.group("word"):
+        per = (m.group("per2") or "day").lower()
+        return _int(m.group("word")), None, 1, TIME_WORDS.get(per, "d"), False
+    if m.group("ev"):
+        unit = TIME_WORDS.get(m.group("evu").lower(), m.group("evu").lower())
+        return 1, None, num(m.group("ev")), unit, False
+    per = (m.group("per") or "day").lower()
+    hi = _int(m.group("hi")) if m.group("hi") else None
+    return _int(m.group("lo")), hi, 1, TIME_WORDS.get(per, "d"), False
+
+
+def _course(ctx: str) -> Quantity | None:
+    m = _COURSE.search(ctx)
+    if not m:
+        return None
+    for lo, hi, u in (("lo", "hi", "u"), ("lo2", "hi2", "u2"), ("lo3", "hi3", "u3")):
+        if m.group(lo):
+            high = num(m.group(hi)) if m.group(hi) else None
+            return Quantity(num(m.group(lo)), TIME_WORDS[m.group(u).lower()], high=high)
+    return None
+
+
+def _mask_brackets(s: str) -> str:
+    return re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), s)
+
+
+def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Dosage], list[str]]:
+    """Regimens of the dosage section, and its administration instructions."""
+    out: list[Dosage] = []
+    instructions: list[str] = []
+    section_route: str | None = None
+    label_pop: Population | None = None
+    label: str | None = None
+    max_day: Quantity | None = None
+    whole = " ".join(b.para.text for b in blocks)
+    mm = _MAX_DAY.search(whole)
+    if mm:
+        v, u = (mm.group("v"), mm.group("u")) if mm.group("v") else (mm.group("v2"), mm.group("u2"))
+        max_day = Quantity(num(v), u.lower().replace("mcg", "ug"))
+    for b in blocks:
+        if b.heading and not b.inline:
+            continue
+        if b.label:
+            label = b.para.text.rstrip(":").strip()
+            label_pop = population_of(label)
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        indication = None
+        im = re.match(r"^([^:]{3,120}):\s+", text)
+        if im and not AMOUNT_RE.search(im.group(1)):
+            indication = im.group(1).strip()
+        para_route: str | None = None
+        para_duration: Quantity | None = None
+        para_found = False
+        cc = _CC.search(text)
+        for sent, soff in sentences(text):
+            masked = _mask_brackets(sent)
+            doses = [m for m in AMOUNT_RE.finditer(masked)
+                     if amount_from_match(m).unit.split("/")[0] in DOSE_UNITS]
+            # Rates (40-60 drops per minute), maxima and daily caps are not regimens.
+            doses = [m for m in doses if not re.search(r"(rate of|not exceed|maximum|up to|max\.?)\s*$",
+                                                         masked[max(0, m.start() - 25):m.start()], re.I)
+                     and not re.match(r"\s*(?:per|/)\s*min", masked[m.end():], re.I)
+                     and not re.search(r"daily dose (?:is|of)\s*$", masked[max(0, m.start() - 20):m.start()], re.I)]
+            routes_here = routes_in(sent)
+            if routes_here and not doses and section_route is None and not indication:
+                section_route = routes_here[0]
+            if not doses:
+                c = _course(sent)
+                if c and not para_found:
+                    para_duration = c
+                if not re.search(r"\d", sent) and len(sent) > 20:
+                    instructions.append(sent)
+                continue
+            prev_end = 0
+            for i, m in enumerate(doses):
+                nxt = doses[i + 1].start() if i + 1 < len(doses) else len(masked)
+                before, after = masked[prev_end:m.start()], masked[m.end():nxt]
+                prev_end = m.end()
+                q = amount_from_match(m)
+                freq, fmax, period, punit, daily_total = _frequency(after)
+                if freq is None and not daily_total:
+                    f2 = _frequency(before)
+                    if f2[0] is not None and not f2[4]:
+                        freq, fmax, period, punit, daily_total = f2
+                r_before, r_after = routes_in(before), routes_in(after)
+                route_list = r_before or r_after
+                if route_list:
+                    para_route = route_list[-1] if r_before else route_list[0]
+                routes = route_list or ([para_route] if para_route else []) or \
+                    ([section_route] if section_route else []) or default_routes[:1]
+                duration = _course(after) or _course(before) or para_duration
+                method = _METHOD.search(before + after)
+                pop = population_of(sent[:m.start()]) if re.search(r"\b(for|in)\s+(adults|children|elderly)", sent[:m.start()], re.I) else None
+                maxadm = None
+                bm = re.search(rf"\((?:not more than|no more than|maximum|max\.?)\s*(?P<v>{NUM})\s*(?P<u>mg|g|ml)\)",
+                               sent[m.end():nxt + 40], re.I)
+                if bm:
+                    maxadm = Quantity(num(bm.group("v")), bm.group("u").lower())
+                rep = _REPEAT.search(text)
+                for route in routes or [None]:
+                    d = Dosage(text=sent, span=Span(off + soff, off + soff + len(sent)),
+                               route=route, method=method.group(1).lower() if method else None,
+                               population=pop or label_pop, indication=indication or label,
+                               max_per_administration=maxadm, max_per_day=max_day,
+                               repeat=rep.group(0).strip() if rep else None)
+                    if daily_total:
+                        d.daily_total = q
+                    else:
+                        d.dose = q
+                        d.frequency, d.frequency_max, d.period, d.period_unit = freq, fmax, period, punit
+                    d.duration = duration
+                    if cc:
+                        d.condition = "creatinine clearance"
+                        lo = num(cc.group("lo"))
+                        hi = num(cc.group("hi")) if cc.group("hi") else None
+                        rel = (cc.group("rel") or "").lower()
+                        if rel in ("less than", "under", "<", "≤"):
+                            d.condition_range = Quantity(lo, "ml/min", comparator="<")
+                        elif rel in ("more than", "over", ">", "≥"):
+                            d.condition_range = Quantity(lo, "ml/min", comparator=">")
+                        else:
+                            d.condition_range = Quantity(lo, "ml/min", high=hi)
+                    out.append(d)
+                para_found = True
+    return out, instructions

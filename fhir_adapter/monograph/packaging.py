@@ -1,0 +1,121 @@
+"""Packaging: levels of containers with counts and fill volumes, and the packs they make.
+
+"1 ml or 2 ml in ampoules" / "5 ampoules in a blister pack" / "1 or 2 blister packs in a
+cardboard box" read as levels; the presentations are every combination of their
+alternatives that the text allows (a count in brackets such as "(5 or 10 ampoules)"
+checks the product of the counts).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+from .model import PackageLevel, Presentation, Quantity
+from .quantities import NUM, num
+from .sections import Block
+from .text import sentences
+from .vocabulary import UNITS_OF_PRESENTATION, container_in
+
+_ALTS = rf"(?P<alts>{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*)"
+_COUNT_IN = re.compile(rf"^{_ALTS}\s+(?P<what>[a-z][\w\s-]*?)(?:\s+of\s+(?P<each>{NUM})\s*ml(?:\s+each)?)?"
+                       rf"(?:\s*\([^)]*\))?[\s,]*(?:each\s+)?(?:along with|together with|with|in|into|are placed in|is placed in|"
+                       rf"packed in|per)\b", re.I)
+_VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*ml(?:\s*(?:,|or|and|/)\s*{NUM}\s*ml)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*ml)\b(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|product|concentrate))?\s+"
+                        rf"(?:each\s+)?(?:in|into)\b", re.I)
+_MATERIAL = re.compile(r"\b(?:made of|of)\s+((?:colou?rless |dark |brown |amber |neutral |clear )*(?:glass|polyvinyl chloride|PVC|"
+                       r"aluminium|aluminum|polyethylene|polypropylene|cardboard|paper)[\w\s]*?)(?=[,.;]|\s+with|\s+and|$)", re.I)
+
+
+def _alts(s: str) -> list[float]:
+    return [num(x) for x in re.findall(NUM, s)]
+
+
+def _unit_of(words: str) -> str | None:
+    for key, pat in UNITS_OF_PRESENTATION.items():
+        if re.search(rf"\b(?:{pat})\b", words, re.I):
+            return key
+    return None
+
+
+def _outer_container(s: str, after: int) -> str | None:
+    rest = s[after:]
+    m = re.search(r"\b(?:in|into)\s+(?:(?:a|an|the)\s+)?", rest, re.I)
+    tail = rest[m.end():] if m else rest
+    return container_in(tail)
+
+
+def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[PackageLevel], list[Presentation]]:
+    levels: list[PackageLevel] = []
+    for b in blocks:
+        if b.heading and not b.inline:
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for sent, _soff in sentences(text):
+            mat = _MATERIAL.search(sent)
+            vm = _VOLUME_IN.match(sent)
+            if vm:
+                cont = _outer_container(sent, vm.end() - 3)
+                if cont:
+                    levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, "ml") for v in _alts(vm.group("alts"))],
+                                               material=mat.group(1).strip() if mat else None, inner="liquid"))
+                    continue
+            cm = _COUNT_IN.match(sent)
+            if cm:
+                what = cm.group("what")
+                inner = container_in(what) or _unit_of(what)
+                outer = _outer_container(sent, cm.end("what"))
+                if inner and outer and inner != outer:
+                    level = PackageLevel(outer, sent, counts=[int(v) for v in _alts(cm.group("alts"))],
+                                         material=mat.group(1).strip() if mat else None, inner=inner)
+                    if cm.group("each"):
+                        level.fill_volumes = [Quantity(num(cm.group("each")), "ml")]
+                    levels.append(level)
+    return levels, _presentations(levels, unit_hint)
+
+
+def _presentations(levels: list[PackageLevel], unit_hint: str | None) -> list[Presentation]:
+    """Every pack the levels allow, outermost container first with its quantity in the one above."""
+    if not levels:
+        return []
+    by_inner = {lv.inner: lv for lv in levels}
+    primary = next((lv for lv in levels if lv.inner == "liquid"), None)
+    chain: list[PackageLevel] = []  # innermost first
+    if primary:
+        unit, cur = primary.container, primary.container
+    else:
+        first = next((lv for lv in levels if lv.inner in UNITS_OF_PRESENTATION), levels[0])
+        chain.append(first)
+        unit = first.inner if first.inner in UNITS_OF_PRESENTATION else (unit_hint or "unit")
+        cur = first.container
+    seen = {id(lv) for lv in chain}
+    while cur in by_inner and id(by_inner[cur]) not in seen:
+        lv = by_inner[cur]
+        chain.append(lv)
+        seen.add(id(lv))
+        cur = lv.container
+    if not chain:
+        return []
+    fill = primary.fill_volumes if primary else []
+    # A level that names its own fill volume ("5 ampoules of 1 ml each") narrows the choice.
+    for lv in chain:
+        if lv.fill_volumes:
+            fill = lv.fill_volumes
+    mats = {lv.container: lv.material for lv in chain + ([primary] if primary else []) if lv.material}
+    out: list[Presentation] = []
+    for vol in fill or [None]:
+        for combo in itertools.product(*[lv.counts or [1] for lv in chain]):
+            total = 1
+            for c in combo:
+                total *= c
+            outward = [lv.container for lv in chain]  # innermost first
+            if primary:
+                containers = [primary.container] + outward
+                qty_in_parent = list(combo) + [1]  # primary sits combo[0] times in chain[0]
+                per_innermost = 1
+            else:
+                containers = outward
+                qty_in_parent = list(combo[1:]) + [1]
+                per_innermost = combo[0]
+            nested = list(zip(reversed(containers), reversed(qty_in_parent), strict=True))
+            out.append(Presentation(nested, total, unit, vol, mats, units_in_innermost=per_innermost))
+    return out

@@ -1,0 +1,75 @@
+"""Numbers and units as monographs write them: 0.1-0.2 mg, 2 to 8 °C, 1,5 ml, 3 years."""
+from __future__ import annotations
+
+import re
+
+from .model import Quantity
+
+NUM = r"\d+(?:[.,]\d+)?"
+# Unit words as written -> a unit key (the terminology stage turns keys into UCUM).
+UNIT_WORDS = {
+    "mg": "mg", "milligram": "mg", "milligrams": "mg", "g": "g", "gram": "g", "grams": "g",
+    "mcg": "ug", "µg": "ug", "μg": "ug", "microgram": "ug", "micrograms": "ug", "ug": "ug",
+    "ng": "ng", "kg": "kg",
+    "ml": "ml", "milliliter": "ml", "millilitre": "ml", "milliliters": "ml", "millilitres": "ml",
+    "l": "l", "liter": "l", "litre": "l", "µl": "ul", "μl": "ul",
+    "iu": "[iU]", "me": "[iU]", "units": "[iU]", "unit": "[iU]", "u": "[iU]",
+    "mmol": "mmol", "%": "%",
+    "tablet": "{tablet}", "tablets": "{tablet}", "capsule": "{capsule}", "capsules": "{capsule}",
+    "ampoule": "{ampoule}", "ampoules": "{ampoule}", "vial": "{vial}", "vials": "{vial}",
+    "drop": "[drp]", "drops": "[drp]", "sachet": "{sachet}", "sachets": "{sachet}",
+    "suppository": "{suppository}", "suppositories": "{suppository}",
+    "dose": "{dose}", "doses": "{dose}", "puff": "{puff}", "puffs": "{puff}",
+}
+TIME_WORDS = {
+    "minute": "min", "minutes": "min", "min": "min", "hour": "h", "hours": "h", "h": "h", "hr": "h",
+    "day": "d", "days": "d", "daily": "d", "week": "wk", "weeks": "wk", "month": "mo", "months": "mo",
+    "year": "a", "years": "a",
+}
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if u != "%"), key=len, reverse=True))
+# A dose or content amount: 0.1-0.2 mg, 25 mg/kg, 2-3 mg/kg body weight, 1,5 ml, 5 %.
+AMOUNT_RE = re.compile(
+    rf"(?<![\w.])(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<unit>(?:{_UNIT_ALT})\b|%)"
+    rf"(?:\s*/\s*(?P<per>kg|m2|m²|ml|day|d|h)\b)?",
+    re.I,
+)
+
+
+def num(s: str) -> float:
+    v = float(s.replace(",", "."))
+    return int(v) if v.is_integer() else v
+
+
+def unit_key(word: str) -> str:
+    w = word.lower()
+    return UNIT_WORDS.get(w, w)
+
+
+def amount_from_match(m: re.Match) -> Quantity:
+    unit = unit_key(m.group("unit"))
+    per = m.group("per")
+    if per:
+        per = {"m²": "m2", "day": "d"}.get(per.lower(), per.lower())
+        unit = f"{unit}/{per}"
+    hi = num(m.group("hi")) if m.group("hi") else None
+    return Quantity(num(m.group("lo")), unit, high=hi)
+
+
+def find_amounts(s: str) -> list[tuple[Quantity, int, int]]:
+    return [(amount_from_match(m), m.start(), m.end()) for m in AMOUNT_RE.finditer(s)]
+
+
+_DURATION_RE = re.compile(
+    rf"(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<unit>years?|months?|weeks?|days?|hours?)\b", re.I)
+
+
+def find_duration(s: str) -> Quantity | None:
+    m = _DURATION_RE.search(s)
+    if not m:
+        return None
+    hi = num(m.group("hi")) if m.group("hi") else None
+    return Quantity(num(m.group("lo")), TIME_WORDS[m.group("unit").lower()], high=hi)
+
+
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twelve": 12, "once": 1, "twice": 2, "thrice": 3}

@@ -1,0 +1,216 @@
+"""read_monograph(text) -> Monograph: the whole reading stage, which never raises."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from .clinical import interactions_of, items_of, population_of
+from .composition import read_composition
+from .dosage import read_dosage
+from .model import Amount, ClinicalItem, Monograph, Product, Quantity, Span, Warning
+from .packaging import read_packaging
+from .product import read_classifications, read_title, registration_of
+from .sections import Block, blocks_of, segment
+from .storage import read_shelf_life, read_storage
+from .text import sentences
+from .vocabulary import FORM_UNIT, dose_form_in, routes_in
+
+T = TypeVar("T")
+_NEGATIVE_USE = re.compile(
+    r"contraindicated|(?:is|are|should|must)\s+not\s+(?:be\s+)?(?:used|prescribed|recommended|administered|taken)|"
+    r"not (?:to )?be used|does not allow the drug to be used|must not|is not used|are not used|do not use", re.I)
+_STATES = [("pregnancy", r"pregnan", "Pregnancy"), ("breast-feeding", r"lactat|breast-?feed", "Breast-feeding")]
+
+
+def detect_family(text: str) -> str:
+    head = text[:6000]
+    if re.search(r"summary of product characteristics|^\s*4\.1\.?\s+therapeutic indications", head, re.I | re.M):
+        return "eu-smpc"
+    if re.search(r"highlights of prescribing information|indications and usage|full prescribing information", head, re.I):
+        return "us-pi"
+    return "ru-instruction"
+
+
+def _guard(warnings: list[Warning], what: str, fn: Callable[[], T], default: T) -> T:
+    """Run one extractor; a failure becomes a warning, never an exception."""
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - the reader must never raise on any text
+        warnings.append(Warning(f"could not read {what}: {type(exc).__name__}: {exc}"))
+        return default
+
+
+def read_monograph(text: str) -> Monograph:
+    if not isinstance(text, str):
+        text = str(text or "")
+    warnings: list[Warning] = []
+    blocks, sections = _guard(warnings, "sections", lambda: segment(text), ([], []))
+    title_block = next((b for b in blocks if b.kind == "title"), None)
+    product = Product(name="Unnamed product", span=Span(0, 0))
+    if title_block:
+        product = _guard(warnings, "title", lambda: read_title(title_block.para.text, title_block.para.span.start), product)
+    else:
+        warnings.append(Warning("no title line: the product has no name"))
+    mono = Monograph(text=text, family=detect_family(text), product=product, sections=sections, warnings=warnings)
+    if not text.strip():
+        warnings.append(Warning("the monograph is empty"))
+        return mono
+    _guard(warnings, "product", lambda: _read_product(mono, blocks), None)
+    _guard(warnings, "composition", lambda: _read_ingredients(mono, blocks), None)
+    _guard(warnings, "clinical particulars", lambda: _read_clinical(mono, blocks), None)
+    _guard(warnings, "interactions", lambda: _read_interactions(mono, blocks), None)
+    _guard(warnings, "dosage", lambda: _read_dosage(mono, blocks), None)
+    _guard(warnings, "storage", lambda: _read_storage(mono, blocks), None)
+    _guard(warnings, "packaging", lambda: _read_packaging(mono, blocks), None)
+    _guard(warnings, "placement", lambda: _report_placement(mono, blocks), None)
+    return mono
+
+
+def _content(b: Block) -> str:
+    return b.content if b.inline else b.para.text
+
+
+def _read_product(m: Monograph, blocks: list[Block]) -> None:
+    p = m.product
+    inn = [b for b in blocks_of(blocks, "inn") if not (b.heading and not b.inline)]
+    if inn:
+        p.inn = _content(inn[0]).strip().rstrip(".")
+    for b in blocks_of(blocks, "dose_form", "release_form"):
+        form = dose_form_in(_content(b)) if not (b.heading and not b.inline) else None
+        if form and not p.dose_form_key:
+            p.dose_form_key, p.dose_form = form
+        if not (b.heading and not b.inline):
+            for r in routes_in(_content(b)):
+                if r not in p.routes and form:
+                    p.routes.append(r)
+    if not p.unit_of_presentation and p.dose_form_key in FORM_UNIT:
+        p.unit_of_presentation = FORM_UNIT[p.dose_form_key]
+    desc = [b for b in blocks if b.kind == "description"]
+    if desc:
+        p.description = " ".join(b.para.text for b in desc)
+    appearance = [b for b in blocks_of(blocks, "appearance")] + [b for b in blocks_of(blocks, "dose_form") if b.inline]
+    if appearance:
+        p.appearance = " ".join(_content(b) for b in appearance if not (b.heading and not b.inline))
+    p.registration_number, p.ndc = registration_of(m.text)
+    m.classifications = read_classifications(blocks_of(blocks, "pharmacotherapeutic_group", "atc"))
+
+
+def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
+    p = m.product
+    per = p.strength.per if p.strength else None
+    m.ingredients = read_composition(blocks_of(blocks, "composition"), per)
+    actives = [i for i in m.ingredients if i.active]
+    if p.strength is None and actives and actives[0].amount and actives[0].amount.quantity:
+        p.strength = actives[0].amount
+    elif p.strength and len(actives) == 1:
+        a = actives[0]
+        # The labelled strength is what the product is known by; a differing content
+        # figure ("in terms of total protein 0.9-2.4 mg") stays as a note.
+        if a.amount and a.amount.quantity and (a.amount.quantity.value, a.amount.quantity.unit) != \
+                (p.strength.quantity.value, p.strength.quantity.unit):
+            q = a.amount.quantity
+            rng = f"{q.value}-{q.high}" if q.high else f"{q.value}"
+            a.note = "; ".join(x for x in (a.note, f"{a.amount.qualifier or 'content'} {rng} {q.unit}") if x)
+        a.amount = Amount(p.strength.quantity, p.strength.per or (a.amount.per if a.amount else None))
+    if not m.ingredients and p.inn:
+        warnings_text = "no composition section: the active substance is taken from the name"
+        m.warnings.append(Warning(warnings_text))
+    if not m.ingredients and blocks_of(blocks, "composition"):
+        m.warnings.append(Warning("composition section has no readable ingredient",
+                                  text=" ".join(b.para.text for b in blocks_of(blocks, "composition"))[:300]))
+
+
+def _read_clinical(m: Monograph, blocks: list[Block]) -> None:
+    m.indications = items_of(blocks_of(blocks, "indications"), "indication", m.text)
+    m.contraindications = items_of(blocks_of(blocks, "contraindications"), "contraindication", m.text)
+    cautions = items_of(blocks_of(blocks, "cautions"), "warning", m.text)
+    for c in cautions:
+        c.group = c.group or "With caution"
+    special = items_of(blocks_of(blocks, "warnings"), "warning", m.text, lists=False)
+    driving = items_of(blocks_of(blocks, "driving"), "warning", m.text, lists=False)
+    for d in driving:
+        d.group = "Effects on ability to drive and use machines"
+    m.warnings_precautions = cautions + special + _pregnancy(m, blocks) + driving
+    m.undesirable_effects = items_of(blocks_of(blocks, "undesirable_effects"), "undesirable-effect", m.text)
+    m.overdose = " ".join(_content(b) for b in blocks_of(blocks, "overdose") if not (b.heading and not b.inline)) or None
+    for kind, items, sec in (("indications", m.indications, "indications"),
+                             ("contraindications", m.contraindications, "contraindications"),
+                             ("undesirable effects", m.undesirable_effects, "undesirable_effects")):
+        if not items and blocks_of(blocks, sec):
+            m.warnings.append(Warning(f"the {kind} section has no item the reader could split out"))
+
+
+def _pregnancy(m: Monograph, blocks: list[Block]) -> list[ClinicalItem]:
+    """The pregnancy and lactation section: a use it rules out is a contraindication, the rest warnings."""
+    out: list[ClinicalItem] = []
+    pblocks = blocks_of(blocks, "pregnancy")
+    heading = " ".join(b.heading or "" for b in pblocks)
+    for b in pblocks:
+        if b.heading and not b.inline or b.label:
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for sent, soff in sentences(text):
+            span = Span(off + soff, off + soff + len(sent))
+            states = [s for s in _STATES if re.search(s[1], sent, re.I)] or \
+                [s for s in _STATES if re.search(s[1], heading, re.I)]
+            for clause in re.split(r";\s+", sent):
+                cl_states = [s for s in _STATES if re.search(s[1], clause, re.I)] or states
+                if _NEGATIVE_USE.search(clause) and not re.search(r"\bif\b|\bunless\b", clause, re.I):
+                    for _key, rx, label in cl_states:
+                        if any(re.search(rx, c.text, re.I) for c in m.contraindications):
+                            continue
+                        pop = population_of(label)
+                        m.contraindications.append(ClinicalItem("contraindication", label, span,
+                                                                group=heading or None, population=pop, note=sent))
+                else:
+                    pop = population_of(" ".join(s[2] for s in cl_states)) if cl_states else None
+                    out.append(ClinicalItem("warning", clause.strip().rstrip("."), span,
+                                            group="Pregnancy and lactation", population=pop))
+    return out
+
+
+def _read_interactions(m: Monograph, blocks: list[Block]) -> None:
+    names = [m.product.name, m.product.inn or ""] + [i.name for i in m.ingredients if i.active]
+    names += [w for n in names for w in n.split()[:1] if len(w) > 5]
+    m.interactions = interactions_of(blocks_of(blocks, "interactions"), names)
+
+
+def _read_dosage(m: Monograph, blocks: list[Block]) -> None:
+    m.dosages, m.administration = read_dosage(blocks_of(blocks, "dosage", "administration"), m.product.routes)
+    for d in m.dosages:
+        if d.route and d.route not in m.product.routes:
+            m.product.routes.append(d.route)
+    if not m.dosages and blocks_of(blocks, "dosage"):
+        m.warnings.append(Warning("the dosage section has no regimen the reader could parse",
+                                  text=" ".join(b.para.text for b in blocks_of(blocks, "dosage"))[:300]))
+
+
+def _read_storage(m: Monograph, blocks: list[Block]) -> None:
+    m.storage = read_storage(blocks_of(blocks, "storage"))
+    m.shelf_life, m.shelf_life_span = read_shelf_life(blocks_of(blocks, "shelf_life"))
+    if m.shelf_life is None and blocks_of(blocks, "shelf_life"):
+        m.warnings.append(Warning("shelf life given but not read", text=m.section_text("shelf_life")[:200]))
+
+
+def _read_packaging(m: Monograph, blocks: list[Block]) -> None:
+    m.package_levels, m.presentations = read_packaging(blocks_of(blocks, "release_form", "packaging"),
+                                                       m.product.unit_of_presentation)
+    if m.presentations and m.product.total_volume is None:
+        vols = {p.fill_volume.value for p in m.presentations if p.fill_volume}
+        if len(vols) == 1:
+            m.product.total_volume = Quantity(vols.pop(), "ml")
+    if not m.presentations and blocks_of(blocks, "packaging"):
+        m.warnings.append(Warning("packaging described but no pack could be read",
+                                  text=m.section_text("packaging")[:300]))
+
+
+def _report_placement(m: Monograph, blocks: list[Block]) -> None:
+    for b in blocks:
+        if b.kind == "description" and b is not blocks[0] and b.inferred and \
+                any(x.heading for x in blocks[:blocks.index(b)]):
+            m.warnings.append(Warning("paragraph could not be placed in a section", b.para.span, b.para.text[:200]))
+    for s in m.sections:
+        if s.inferred and s.kind not in ("description", "title"):
+            m.warnings.append(Warning(f"heading missing: text placed in '{s.kind}' by its content and position",
+                                      s.span, m.text[s.span.start:s.span.end][:120]))

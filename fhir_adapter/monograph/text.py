@@ -1,0 +1,122 @@
+"""Low-level text helpers: lines and paragraphs with offsets, sentence and list splitting."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Span
+
+_END_PUNCT = ".;:!?)"
+_BULLET = re.compile(r"^\s*(?:[-–—•·*▪●]|\d{1,2}[.)](?!\d)|[a-z][.)])\s+")
+
+
+@dataclass
+class Para:
+    """A paragraph: one or more physical lines joined when a line was only wrapped."""
+
+    text: str
+    span: Span
+    gap: int  # blank lines before it
+    bullet: bool = False
+
+
+def lines_with_offsets(text: str) -> list[tuple[str, int, int]]:
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        out.append((line, pos, pos + len(line)))
+        pos += len(raw)
+    return out
+
+
+def _is_wrapped(prev: str, nxt: str) -> bool:
+    """True when prev is the first part of a sentence that a hard line break cut."""
+    p, n = prev.rstrip(), nxt.lstrip()
+    if not p or not n or _BULLET.match(nxt):
+        return False
+    if p[-1] in _END_PUNCT:
+        return False
+    # A cut sentence goes on in lower case (or with a number or bracket) on the next line.
+    return n[0].islower() or (len(p) > 55 and n[0] in "(0123456789")
+
+
+def paragraphs(text: str) -> list[Para]:
+    out: list[Para] = []
+    gap = 0
+    for line, start, end in lines_with_offsets(text):
+        stripped = line.strip()
+        if not stripped:
+            gap += 1
+            continue
+        lead = len(line) - len(line.lstrip())
+        if out and gap == 0 and _is_wrapped(out[-1].text, stripped):
+            last = out[-1]
+            last.text = f"{last.text} {stripped}"
+            last.span = Span(last.span.start, end)
+        else:
+            out.append(Para(stripped, Span(start + lead, start + lead + len(stripped)), gap,
+                            bool(_BULLET.match(stripped))))
+        gap = 0
+    return out
+
+
+def strip_bullet(s: str) -> str:
+    return _BULLET.sub("", s, count=1).strip()
+
+
+def split_top_level(s: str, seps: str) -> list[tuple[str, int]]:
+    """Split on any of seps outside brackets; returns (piece, offset in s) with pieces stripped."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            # A comma or full stop inside a number (0,5 mg; 2.5) is not a separator.
+            if ch in ",." and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit():
+                continue
+            out.append((s[start:i], start))
+            start = i + 1
+    out.append((s[start:], start))
+    res = []
+    for piece, off in out:
+        lead = len(piece) - len(piece.lstrip())
+        p = piece.strip()
+        if p:
+            res.append((p, off + lead))
+    return res
+
+
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|approx|incl|vs|No|Fig|min|max|cf|Dr|St)\.$", re.I)
+
+
+def sentences(s: str) -> list[tuple[str, int]]:
+    """Split into sentences (with offsets), keeping abbreviations and decimals intact."""
+    out, start, depth = [], 0, 0
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in ".!?" and depth == 0:
+            nxt = s[i + 1:i + 3]
+            if (not nxt or nxt[0] == " " and (len(nxt) < 2 or nxt[1].isupper() or nxt[1] in "(\"'«-–")) \
+                    and not _ABBREV.search(s[start:i + 1]):
+                out.append((s[start:i + 1], start))
+                start = i + 1
+        i += 1
+    if s[start:].strip():
+        out.append((s[start:], start))
+    res = []
+    for piece, off in out:
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            res.append((piece.strip(), off + lead))
+    return res
+
+
+def norm_space(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()

@@ -1,0 +1,1 @@
+"""Terminology stage: code tables and lookups (SNOMED CT, EDQM, UCUM, ATC)."""
