@@ -71,7 +71,7 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
         entries.extend(b["entry"])
     bundle = Bundle.model_validate({"resourceType": "Bundle", "id": first_id, "type": "collection", "entry": entries})
     if fmt == "xml":
-        body = bundle.model_dump_xml(pretty_print=True) if hasattr(bundle, "model_dump_xml") else bundle.xml(pretty_print=True)
+        body = bundle.model_dump_xml(pretty_print=True)
         if isinstance(body, bytes):
             body = body.decode("utf-8")
     else:

@@ -714,7 +714,12 @@ class _Checker:
             try:
                 if env is None:
                     env = {"resource": self.resource, "rootResource": self.root}
-                node = value if fp_type is None else ResourceNode.create_node(value, fp_type)
+                node = value
+                if fp_type is not None:
+                    node = ResourceNode(value, fp_type)
+                    # ResourceNode takes any dict with a "resourceType" key for a resource;
+                    # Consent.provision has an element of that name, so force the path.
+                    node.path = fp_type
                 ok = _passed(c.fn(node, env))
                 outcome = True if ok else f"{c.key} failed: {c.human}"
             except _CannotEvaluate:

@@ -92,8 +92,12 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
         indication = None
         im = re.match(r"^([^:]{3,120}):\s+", text)
+        para_pop = None
         if im and not AMOUNT_RE.search(im.group(1)):
-            indication = im.group(1).strip()
+            # "Adults: 250 mg..." names a population; "Biliary colic: ..." an indication.
+            para_pop = population_of(im.group(1))
+            if para_pop is None:
+                indication = im.group(1).strip()
         para_route: str | None = None
         para_duration: Quantity | None = None
         para_found = False
@@ -146,7 +150,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
                 for route in routes or [None]:
                     d = Dosage(text=sent, span=Span(off + soff, off + soff + len(sent)),
                                route=route, method=method.group(1).lower() if method else None,
-                               population=pop or label_pop, indication=indication or label,
+                               population=pop or para_pop or label_pop, indication=indication or label,
                                max_per_administration=maxadm, max_per_day=max_day,
                                repeat=rep.group(0).strip() if rep else None)
                     if daily_total:
