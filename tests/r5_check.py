@@ -34,7 +34,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -391,12 +391,36 @@ _DATE_RE = re.compile(
 _TIME_RE = re.compile(r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d+))?)?")
 
 
-def _date_boundary(text: str, high: bool) -> Decimal:
-    """Epoch seconds of the earliest/latest instant a partial date/dateTime can mean.
+class _DateBoundary(FP_Type):
+    """lowBoundary()/highBoundary() of a date/dateTime/instant, for per-1.
 
-    Returned as a Decimal: that is all per-1 needs (start.lowBoundary() <= end.highBoundary()).
-    A missing timezone is taken as +14:00 for the low and -12:00 for the high boundary.
+    Two values without timezone are compared as local times, two with timezones in UTC;
+    when only one has a timezone, the other is widened by the largest offsets
+    (+14:00 for a low, -12:00 for a high boundary).
     """
+
+    def __init__(self, local: Decimal, offset: int | None, high: bool):
+        super().__init__()
+        self.local = local  # seconds since 1970-01-01T00:00 of the wall-clock time
+        self.offset = offset  # seconds east of UTC, None when the value has no timezone
+        self.high = high
+
+    def _utc(self) -> Decimal:
+        if self.offset is not None:
+            return self.local - self.offset
+        return self.local + (12 * 3600 if self.high else -14 * 3600)
+
+    def compare(self, other):
+        if not isinstance(other, _DateBoundary):
+            raise _CannotEvaluate("date boundary compared with a non-date")
+        if self.offset is None and other.offset is None:
+            a, b = self.local, other.local
+        else:
+            a, b = self._utc(), other._utc()
+        return (a > b) - (a < b)
+
+
+def _date_boundary(text: str, high: bool) -> _DateBoundary:
     m = _DATE_RE.fullmatch(text)
     if not m:
         raise _CannotEvaluate(f"not a date/dateTime: {text!r}")
@@ -410,16 +434,14 @@ def _date_boundary(text: str, high: bool) -> Decimal:
     second = int(g["s"] or (59 if high else 0))
     frac = g["f"] or ""
     frac = Decimal("0." + (frac.ljust(9, "9") if high else frac.ljust(9, "0")))
+    local = calendar.timegm(datetime(year, month, day, hour, minute, min(second, 59)).utctimetuple())
     tz = g["tz"]
+    offset = None
     if tz == "Z":
-        offset = timedelta(0)
+        offset = 0
     elif tz:
-        sign = -1 if tz[0] == "-" else 1
-        offset = sign * timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
-    else:
-        offset = timedelta(hours=-12) if high else timedelta(hours=14)
-    moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=timezone(offset))
-    return Decimal(calendar.timegm(moment.utctimetuple())) + frac
+        offset = (-1 if tz[0] == "-" else 1) * (int(tz[1:3]) * 3600 + int(tz[4:6]) * 60)
+    return _DateBoundary(Decimal(local) + frac, offset, high)
 
 
 class _QuantityBoundary(FP_Type):
