@@ -590,7 +590,7 @@ def _fp_member_of(inputs, url):
     if isinstance(value, str):
         return value in {c for _, c in codes}
     if isinstance(value, dict):
-        codings = value.get("coding", [value]) if "coding" in value else [value]
+        codings = value["coding"] if isinstance(value.get("coding"), list) else [value]
         return any((c.get("system"), c.get("code")) in codes for c in codings if isinstance(c, dict))
     return []
 
@@ -649,7 +649,7 @@ def _passed(result) -> bool:
 
 
 _PRIMITIVE_RESULTS: dict[tuple, bool | str] = {}
-_NEEDS_CONTEXT = re.compile(r"%resource|%rootResource|resolve\(")
+_NEEDS_CONTEXT = re.compile(r"%resource|%rootResource|resolve\(|memberOf\(")
 
 
 # --------------------------------------------------------------------------------------
@@ -746,7 +746,7 @@ class _Checker:
                 outcome = True if ok else f"{c.key} failed: {c.human}"
             except _CannotEvaluate:
                 continue
-            except Exception as exc:  # noqa: BLE001 - report, do not crash the whole check
+            except Exception as exc:  # report it, do not crash the whole check
                 outcome = f"{c.key} could not be evaluated ({type(exc).__name__}: {exc})"
             if cache_key is not None:
                 _PRIMITIVE_RESULTS[cache_key] = outcome

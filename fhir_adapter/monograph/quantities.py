@@ -51,8 +51,11 @@ def amount_from_match(m: re.Match) -> Quantity:
     if per:
         per = {"m²": "m2", "day": "d"}.get(per.lower(), per.lower())
         unit = f"{unit}/{per}"
+    lo = num(m.group("lo"))
     hi = num(m.group("hi")) if m.group("hi") else None
-    return Quantity(num(m.group("lo")), unit, high=hi)
+    if hi is not None and hi < lo:
+        hi = None  # "40-20 mg" is no range; keep the first figure
+    return Quantity(lo, unit, high=hi)
 
 
 def find_amounts(s: str) -> list[tuple[Quantity, int, int]]:

@@ -64,6 +64,10 @@ def read_monograph(text: str) -> Monograph:
     _guard(warnings, "storage", lambda: _read_storage(mono, blocks), None)
     _guard(warnings, "packaging", lambda: _read_packaging(mono, blocks), None)
     _guard(warnings, "placement", lambda: _report_placement(mono, blocks), None)
+    for name in ("indications", "contraindications", "warnings_precautions", "undesirable_effects"):
+        # An item needs words of its own; punctuation left over from splitting is no item.
+        setattr(mono, name, [i for i in getattr(mono, name) if re.search(r"\w{2,}", i.text)])
+    mono.interactions = [i for i in mono.interactions if re.search(r"\w{2,}", i.interactant)]
     return mono
 
 
