@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .mapping import bundle_json
+from .mapping import bundle_json, validated_bundle
 from .monograph import read_monograph
 
 
@@ -54,8 +54,6 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "xml"]), default="json", show_default=True)
 def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
     """Convert monograph FILE(s) into one FHIR R5 collection Bundle."""
-    from fhir.resources.bundle import Bundle
-
     entries: list[dict] = []
     first_id = None
     for path in files:
@@ -69,7 +67,7 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
         b = bundle_json(mono)
         first_id = first_id or b["id"]
         entries.extend(b["entry"])
-    bundle = Bundle.model_validate({"resourceType": "Bundle", "id": first_id, "type": "collection", "entry": entries})
+    bundle = validated_bundle({"resourceType": "Bundle", "id": first_id, "type": "collection", "entry": entries})
     if fmt == "xml":
         body = bundle.model_dump_xml(pretty_print=True)
         if isinstance(body, bytes):

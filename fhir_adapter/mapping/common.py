@@ -46,14 +46,23 @@ def narrative(title: str, rows: list[tuple[str, str | None]]) -> dict:
 
 
 def source_span(span: Span | None, doc_id: str) -> list[dict]:
-    """The project's extension saying which characters of the source a fact was read from."""
+    """The project's extension saying which characters of the source a fact was read from.
+
+    One URI: the DocumentReference holding the source, with an RFC 5147 text/plain fragment
+    (`#char=start,end`, character offsets into its decoded text). A single element keeps
+    the dozens of spans per monograph cheap to store and to validate.
+    """
     if span is None:
         return []
-    return [{"url": systems.SOURCE_SPAN_EXT, "extension": [
-        {"url": "document", "valueReference": {"reference": f"DocumentReference/{doc_id}"}},
-        {"url": "start", "valueInteger": span.start},
-        {"url": "end", "valueInteger": span.end},
-    ]}]
+    return [{"url": systems.SOURCE_SPAN_EXT, "valueUri": f"DocumentReference/{doc_id}#char={span.start},{span.end}"}]
+
+
+def parse_source_span(uri: str) -> tuple[str, int, int] | None:
+    """('DocumentReference/id', start, end) of a source-span URI, or None."""
+    m = re.fullmatch(r"(DocumentReference/[A-Za-z0-9\-.]{1,64})#char=(\d+),(\d+)", uri or "")
+    if not m:
+        return None
+    return m.group(1), int(m.group(2)), int(m.group(3))
 
 
 def qty(q: Quantity, value: float | None = None) -> dict:

@@ -125,7 +125,6 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
             ("Routes", ", ".join(p.routes)), ("Classification", "; ".join(c.text for c in m.classifications)),
             ("Shelf life", fmt(m.shelf_life)), ("Clinical particulars", f"{len(cud_ids)} items"),
         ]),
-        "extension": source_span(p.span, doc),
     }
     if identifiers(m):
         res["identifier"] = identifiers(m)
@@ -162,9 +161,11 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
     if p.routes:
         definitional["intendedRoute"] = [route_concept(r) for r in p.routes]
     if m.ingredients:
+        # The spans of these facts are on Medication.ingredient; an Extension is the dearest
+        # element to validate, so they are not repeated here.
         definitional["ingredient"] = [
-            {"extension": source_span(i.span, doc), "item": {"concept": {"text": i.name}},
-             "type": ACTIVE if i.active else EXCIPIENT, **strength(i)} for i in m.ingredients]
+            {"item": {"concept": {"text": i.name}}, "type": ACTIVE if i.active else EXCIPIENT, **strength(i)}
+            for i in m.ingredients]
     if definitional:
         res["definitional"] = definitional
     return res

@@ -59,7 +59,9 @@ _H = [
                      r"|manufactured by"),
     ("registration", r"registration (number|certificate)|marketing authori[sz]ation numbers?|ndc"),
 ]
-HEADING_PATTERNS = [(k, re.compile(rf"(?:{p})", re.I)) for k, p in _H]
+# One alternation in table order: fullmatch takes the first kind whose synonyms fit.
+HEADING_RE = re.compile("|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_H)), re.I)
+HEADING_KIND = {f"h{i}": k for i, (k, _) in enumerate(_H)}
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
 # Kinds that a heading gives only its own line to: "ATC code: N07XX".
 INLINE_ONLY = {"inn", "dose_form", "pharmacotherapeutic_group", "atc", "registration", "release_form"}
@@ -94,7 +96,13 @@ CUES: dict[str, list[tuple[str, float]]] = {
     "storage": [(r"\bstore\b|storage|temperature|protected from light|°\s*C|out of the reach", 3.0)],
     "shelf_life": [(r"shelf life|expir|best before|^\d+ (years?|months?)\.?$", 3.0)],
 }
-CUE_RES = {k: [(re.compile(p, re.I), w) for p, w in v] for k, v in CUES.items()}
+# One alternation of every cue, a named group each, so a paragraph is scanned once.
+_CUE_GROUPS = [(f"c{i}", kind, w, p) for i, (kind, p, w) in
+               enumerate((k, p, w) for k, v in CUES.items() for p, w in v)]
+# Matched against lower-cased text (IGNORECASE doubles the cost of every branch), and only
+# where a word starts (or at a degree sign): inside a word no branch is tried at all.
+CUE_RE = re.compile(r"(?:(?<![a-z0-9])|(?=°))(?:" + "|".join(f"(?P<{g}>{p.lower()})" for g, _, _, p in _CUE_GROUPS) + ")")
+CUE_OF = {g: (kind, w) for g, kind, w, _ in _CUE_GROUPS}
 INFERABLE = set(CUES)
 
 
@@ -118,10 +126,8 @@ def match_heading(text: str) -> str | None:
     t = re.sub(r"\s+", " ", t)
     if not t or len(t) > 90:
         return None
-    for kind, pat in HEADING_PATTERNS:
-        if pat.fullmatch(t):
-            return kind
-    return None
+    m = HEADING_RE.fullmatch(t)
+    return HEADING_KIND[m.lastgroup] if m else None
 
 
 def _is_label(text: str) -> bool:
@@ -145,13 +151,20 @@ def _split_inline(p: Para) -> tuple[str, str, int] | None:
     return kind, m.group(2), m.start(2)
 
 
+CUE_WINDOW = 480  # what a paragraph is about shows in its opening; long ones are not read to the end
+
+
 def classify(text: str) -> dict[str, float]:
-    scores = {}
-    for kind, cues in CUE_RES.items():
-        s = 0.0
-        for rx, w in cues:
-            s += w * min(2, len(rx.findall(text)))
-        scores[kind] = s
+    """Cue score per section kind; each cue counts at most twice."""
+    hits: dict[str, int] = {}
+    for m in CUE_RE.finditer(text[:CUE_WINDOW].lower()):
+        g = m.lastgroup
+        if hits.get(g, 0) < 2:
+            hits[g] = hits.get(g, 0) + 1
+    scores = dict.fromkeys(CUES, 0.0)
+    for g, n in hits.items():
+        kind, w = CUE_OF[g]
+        scores[kind] += w * n
     return scores
 
 

@@ -91,23 +91,25 @@ def split_top_level(s: str, seps: str) -> list[tuple[str, int]]:
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|approx|incl|vs|No|Fig|min|max|cf|Dr|St)\.$", re.I)
 
 
+_SENT_MARK = re.compile(r"[.!?()\[\]]")
+
+
 def sentences(s: str) -> list[tuple[str, int]]:
     """Split into sentences (with offsets), keeping abbreviations and decimals intact."""
     out, start, depth = [], 0, 0
-    i = 0
-    while i < len(s):
-        ch = s[i]
+    # Only brackets and stops matter; the scan jumps from one to the next.
+    for m in _SENT_MARK.finditer(s):
+        ch, i = m.group(0), m.start()
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch in ".!?" and depth == 0:
+        elif depth == 0:
             nxt = s[i + 1:i + 3]
             if (not nxt or nxt[0] == " " and (len(nxt) < 2 or nxt[1].isupper() or nxt[1] in "(\"'«-–")) \
                     and not _ABBREV.search(s[start:i + 1]):
                 out.append((s[start:i + 1], start))
                 start = i + 1
-        i += 1
     if s[start:].strip():
         out.append((s[start:], start))
     res = []

@@ -22,7 +22,7 @@ ROUTES = {
     "intrathecal": r"intrathecal(?:ly)?",
     "vaginal": r"\bvaginal(?:ly)?\b",
 }
-ROUTE_RES = {k: re.compile(v, re.I) for k, v in ROUTES.items()}
+ROUTE_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in ROUTES.items()), re.I)
 
 # dose form key -> pattern; the most specific first.
 DOSE_FORMS = [
@@ -71,12 +71,12 @@ UNITS_OF_PRESENTATION = {
 
 
 def routes_in(text: str) -> list[str]:
-    found = []
-    for key, rx in ROUTE_RES.items():
-        m = rx.search(text)
-        if m:
-            found.append((m.start(), key))
-    return [k for _, k in sorted(found)]
+    """Route keys named in text, in the order they first appear."""
+    found: list[str] = []
+    for m in ROUTE_RE.finditer(text):
+        if m.lastgroup not in found:
+            found.append(m.lastgroup)
+    return found
 
 
 def dose_form_in(text: str) -> tuple[str, str] | None:
