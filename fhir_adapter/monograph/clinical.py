@@ -16,6 +16,9 @@ _LEAD_IN = re.compile(
     r"^(?P<lead>.{0,160}?)\b(?:(?:may|can|might) (?:occur|develop|be observed|be noted)|are possible|is possible|"
     r"(?:have|has) been (?:reported|observed|described)|(?:is|are) (?:prescribed|used) with (?:extreme )?caution)"
     r"(?:\s+(?:in the form of|as|including|in|for|with|such as))?\s*:?\s+", re.I)
+_AE_LEAD = re.compile(
+    r"^(?P<lead>[\w\s,-]{0,60}?\b(?:adverse (?:drug )?(?:reactions|effects|events)|side effects|undesirable effects)"
+    r"(?:\s+[\w-]+){0,5}?\s+(?:are|include|included|were|comprise|consist of)\b:?)\s+", re.I)
 _CAUTION_LEAD = re.compile(
     r"^(?P<lead>(?:it|the drug|this (?:drug|medicine)|\w+)\s+(?:is|should be)\s+(?:prescribed|used|administered)\s+"
     r"with (?:extreme |great |particular )?caution\s+(?:for|in|to|with)(?: patients with)?)\s+", re.I)
@@ -25,11 +28,24 @@ _TRAILER = re.compile(
 _GENERIC_HEAD = re.compile(r"\b(reactions?|disorders?|symptoms?|phenomena|manifestations?|effects?)$", re.I)
 _COMMENT = re.compile(r"^(?:they|these|this|such|it is|in this case|as a rule)\b", re.I)
 _FREQ_LEGEND = re.compile(r"^frequency\b.*(?:>=|≥|<|1/10)", re.I)
+_FREQ_RATIO = re.compile(r"1\s*/\s*1[,.\s]?0{1,3}(?:[,.\s]?000)?\b")
+# Sentences about the list rather than in it: how effects were collected and grouped.
+_META = re.compile(r"\b(?:(?:the )?following (?:list|table|adverse|undesirable|side)|are (?:listed|presented|grouped|"
+                   r"classified|ranked)|organ system class|system organ class(?:es)?\b.*\bfrequency|by frequency|"
+                   r"(?:frequency|frequencies) (?:categories|is defined|are defined|convention)|"
+                   r"(?:based on|derived from|data from) (?:clinical|post-?marketing|the )|clinical (?:trials|studies) "
+                   r"(?:experience|data)|post-?marketing (?:experience|surveillance|data|reports))", re.I)
 
 
 def _clean(s: str) -> str:
     s = s.strip().strip(";,.").strip()
+    if re.fullmatch(r"\([^()]*\)\*?", s):
+        return ""  # a bracket on its own explains what stands before it; it is no item
     return re.sub(r"\s+", " ", s)
+
+
+_QUALIFIES = re.compile(r"^(?:including|incl\.|such as|especially|e\.\s?g\.|in particular|particularly|except|"
+                        r"excluding|mainly|mostly|primarily|i\.\s?e\.)\b", re.I)
 
 
 def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[str, int]]:
@@ -43,14 +59,19 @@ def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[s
     if len(commas) > 1 and all(w <= max_words for w in words[:-1]) and words[-1] <= max_words + 7:
         out = []
         for p, o in commas:
-            # "CYP1A2, 2B6, 2C8": a piece with no word of its own goes with the one before.
-            if out and not re.search(r"[A-Za-z]{3,}", p):
+            # "CYP1A2, 2B6, 2C8": a piece with no word of its own goes with the one before, and
+            # so does one that only qualifies it ("active infection, including chronic ...").
+            if out and (not re.search(r"[A-Za-z]{3,}", p) or _QUALIFIES.match(p)):
                 prev, po = out[-1]
                 out[-1] = (text[po - offset:o + len(p)], po)
                 continue
+            if out:
+                m = re.match(r"(?:and|or)\s+", p)
+                if m:  # "..., and vasculitis"
+                    p, o = p[m.end():], o + m.end()
             out.append((p, offset + o))
         last, lo = out[-1]
-        parts = split_and(last)
+        parts = split_and(last) if "," not in last else []
         if len(parts) == 2 and len(out) >= 2 and len(parts[0][0].split()) <= 4 and len(parts[1][0].split()) <= 8 \
                 and "/" not in last:
             out[-1] = (parts[0][0], lo)
@@ -81,11 +102,16 @@ def split_and(s: str) -> list[tuple[str, int]]:
 
 
 def _expand_parenthetical(item: str, off: int) -> list[tuple[str, int, str | None]]:
-    """'allergic reactions (skin rash, itching, angioedema)' -> the three, grouped under the head."""
-    m = re.match(r"^(?P<head>[^()]+?)\s*\((?P<inner>[^()]+)\)[\s.;,]*$", item)
+    """'allergic reactions (skin rash, itching, angioedema)' -> the head, then the three grouped under it."""
+    m = re.match(r"^(?P<head>[^()]+?)\s*\((?P<inner>[^()]+)\)[\s.;,*]*$", item)
     if m and _GENERIC_HEAD.search(m.group("head")) and m.group("inner").count(",") >= 1:
-        inner_off = off + m.start("inner")
-        return [(t, o, _clean(m.group("head"))) for t, o in _items_from_list(m.group("inner"), inner_off, 12)]
+        inner, inner_off = m.group("inner"), off + m.start("inner")
+        q = _QUALIFIES.match(inner)
+        if q:  # "(such as pain, swelling)"
+            inner, inner_off = inner[q.end():].lstrip(), inner_off + q.end() + (len(inner[q.end():]) - len(inner[q.end():].lstrip()))
+        head = _clean(m.group("head"))
+        return [(m.group("head"), off, None)] + \
+            [(t, o, head) for t, o in _items_from_list(inner, inner_off, 12)]
     return [(item, off, None)]
 
 
@@ -97,7 +123,8 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
     out = []
     for sent, soff in sentences(text):
         base = offset + soff
-        if _FREQ_LEGEND.match(sent) or (_COMMENT.match(sent) and kind == "undesirable-effect"):
+        if kind == "undesirable-effect" and (_FREQ_LEGEND.match(sent) or _COMMENT.match(sent)
+                                             or len(_FREQ_RATIO.findall(sent)) >= 2 or _META.search(sent)):
             continue
         group = None
         lead_found = False
@@ -108,15 +135,19 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
             group, body, boff = m.group(1).strip(), m.group(2), m.start(2)
             lead_found = True
         else:
-            lm = _CAUTION_LEAD.match(sent) or _LEAD_IN.match(sent)
+            lm = _CAUTION_LEAD.match(sent) or (kind == "undesirable-effect" and _AE_LEAD.match(sent)) \
+                or _LEAD_IN.match(sent)
             if lm and (";" in sent or "," in sent[lm.end():]) and lm.end() < len(sent) - 3:
                 lead = lm.group("lead").strip(" ,")
                 group = lead or None
                 lead_found = True
                 body, boff = sent[lm.end():], lm.end()
-        tm = _TRAILER.search(body)
+        tm = _TRAILER.search(body) if kind == "undesirable-effect" else None
         if tm:
             body = body[:tm.start()]
+        label_freq = None
+        if group and kind == "undesirable-effect" and FREQUENCY_RE.match(group + " "):
+            label_freq, group = group, None  # "Often: headache, dizziness"
         if kind == "undesirable-effect" and FREQUENCY_RE.match(body.lstrip()):
             for piece, poff in split_top_level(body, ";"):
                 fm = FREQUENCY_RE.match(piece)
@@ -131,7 +162,7 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
         pieces = _items_from_list(body, boff) if split_lists else \
             [(p, boff + o) for p, o in split_top_level(body, ";")]
         for piece, poff in pieces:
-            freq = None
+            freq = label_freq
             for t, o, g in (_expand_parenthetical(piece, poff) if kind == "undesirable-effect" else [(piece, poff, None)]):
                 fm2 = FREQUENCY_RE.match(t)
                 f2 = freq
@@ -195,8 +226,9 @@ def items_of(blocks: list[Block], kind: str, source: str, lists: bool = True) ->
 # ---------------------------------------------------------------- interactions
 
 _WITH = re.compile(
-    r"(?:(?:concomitant|simultaneous|combined|joint|concurrent) (?:use|administration|intake|therapy)|"
-    r"(?:used|taken|administered|given|combination|combined|co-?administ\w*|used together|together)|when used)"
+    r"(?:(?:concomitant|simultaneous|combined|joint|concurrent) (?:use|administration|intake|therapy|treatment)"
+    r"(?:\s+of\s+[\w-]+)?|(?:used|taken|administered|given|combination|combined|co-?administ\w*|used together|"
+    r"together|treatment|therapy|treated)|when used)"
     r"\s+(?:together\s+)?with\s+(?P<x>[^.;]+?)(?=,\s|\s+(?:may|can|could|is|are|was|were|did|does|do|causes?|leads?|"
     r"increases?|decreases?|reduces?|enhances?|results?|requires?|should)\b|[.;]|$)", re.I)
 _OF = re.compile(
@@ -204,13 +236,47 @@ _OF = re.compile(
     r"efficacy|toxic effects|side effects|inhibition|elimination|excretion)\s+of\s+(?P<x>[^.;]+?)"
     r"(?=\s+(?:in|at|by|when|during|after|is|are|was|were|may|did|does|and (?:the|its))\b|[.;]|,\s+(?:but|which|so|as)\b|,\s+and\s+(?=(?:the|it|its|this|there)\b|\w+\s+concentrations?\b)|$)",
     re.I)
+# "the simultaneous use of abatacept and etanercept"
+_USE_OF = re.compile(r"\b(?:concomitant|simultaneous|combined|concurrent|joint)\s+(?:use|administration|therapy|treatment)"
+                     r"\s+of\s+(?P<x>[^.;,]+?)(?=\s+(?:was|were|is|are|may|can|did|does|leads?|causes?|results?|"
+                     r"increases?|decreases?|reduces?|enhances?|should|has|have)\b|[.;,]|$)", re.I)
+# "Thiazide diuretics and ACE inhibitors enhance the antihypertensive effect."
+_SUBJECT = re.compile(r"^(?P<x>[A-Z][^;:]{2,200}?)\s+(?:may\s+|can\s+|could\s+|significantly\s+|markedly\s+|do not\s+|does not\s+)?"
+                      r"(?:increase|decrease|enhance|reduce|potentiate|weaken|strengthen|inhibit|induce|prolong|lower|"
+                      r"raise|intensify|slow|accelerate|alter|affect)s?\b")
 _CONCOMITANT_X = re.compile(r"\b(?:concomitant|simultaneous|concurrent)\s+(?P<x>[a-z][\w-]*(?:\s+[\w-]+)?)\s+"
                             r"(?:intake|use|administration|consumption|therapy)\b", re.I)
 _X_DOSE = re.compile(r"\bthe\s+(?P<x>[a-z][\w-]{3,})\s+(?:dose|doses|dosage)\b", re.I)
 _INHIBIT = re.compile(r"\b(?:inhibit|induce)s?\s+(?P<x>(?:cytochrome|CYP|isoenzymes?)[^.;]*?)(?=;|\.\s|$)", re.I)
 _NOT_INTERACTANT = re.compile(
-    r"^(?:the|this|its|it|patients?|the drug|the patient|usual|daily|single|maximum|same|recommended|serum|plasma|"
-    r"blood|dose|doses|a|an)$", re.I)
+    r"^(?:the|this|its|it|patients?|the drug|this drug|the medicine|this medicine|the medicinal product|the product|"
+    r"the patient|usual|daily|single|maximum|same|recommended|serum|plasma|blood|dose|doses|a|an|"
+    r"(?:in vitro|in vivo|studies|data|treatment|therapy)(?:\b.*)?)$", re.I)
+
+
+_GENERAL_LABEL = re.compile(r"interaction|general|pharmacokinetic|pharmacodynamic|other|absence|no effect|"
+                            r"combinations?|concomitant|use with|studies|in vitro|effects? of|medicinal products", re.I)
+
+
+_CLAUSE_WORD = re.compile(r"\b(?:(?:is|are|was|were|may|can|could|should|must|did|does|do|has|have|had|will|"
+                          r"observed|reported|possible|required)\b|(?:increas|decreas|reduc|enhanc|caus|lead|"
+                          r"result|potentiat|weaken|strengthen)\w*)", re.I)
+
+
+def _extend_list(sent: str, m: re.Match) -> str:
+    """'with A, B (x), C or D.' reads on past the first comma while the pieces stay a list."""
+    x, pos = m.group("x"), m.end("x")
+    rest = sent[pos:]
+    if not rest.startswith(","):
+        return x
+    pieces = split_top_level(rest.lstrip(",").rstrip(". "), ",")
+    taken = []
+    for piece, _ in pieces:
+        bare = re.sub(r"\([^)]*\)", "", piece)
+        if _CLAUSE_WORD.search(bare) or len(bare.split()) > 6:
+            return x
+        taken.append(piece)
+    return ", ".join([x] + taken)
 
 
 def _split_interactants(x: str) -> list[str]:
@@ -233,22 +299,45 @@ def _split_interactants(x: str) -> list[str]:
 
 def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interaction]:
     out: list[Interaction] = []
-    selfs = [s.lower() for s in self_names if s]
+    selfs = [re.compile(rf"\b{re.escape(s.lower())}\b") for s in self_names if s and len(s) >= 3]
 
     def is_self(x: str) -> bool:
+        """The product itself (by any of its names), or no substance at all."""
         xl = x.lower()
-        return any(s and (s in xl or xl in s) for s in selfs) or bool(_NOT_INTERACTANT.match(xl))
+        return any(rx.search(xl) for rx in selfs) or bool(_NOT_INTERACTANT.match(xl))
 
+    label: str | None = None
     for b in blocks:
-        if b.heading and not b.inline or b.label:
+        if b.heading and not b.inline:
+            continue
+        if b.label:
+            # "Warfarin" over its paragraphs names the interactant; "Absence of interaction" does not.
+            t = b.para.text.rstrip(":").strip()
+            label = None if (_GENERAL_LABEL.search(t) or is_self(t)) else t
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        if label:
+            span = Span(off, off + len(text))
+            if out and out[-1].interactant == label:  # the label's next paragraph
+                out[-1].effect = f"{out[-1].effect} {text}"
+                out[-1].span = Span(out[-1].span.start, span.end)
+            else:
+                out.append(Interaction(label, text, span))
         for sent, soff in sentences(text):
             found: list[str] = []
             effect = sent
-            for rx in (_WITH, _CONCOMITANT_X, _OF, _X_DOSE, _INHIBIT):
+            for rx in (_SUBJECT, _WITH, _USE_OF, _CONCOMITANT_X, _OF, _X_DOSE, _INHIBIT):
                 for m in rx.finditer(sent):
-                    for x in _split_interactants(m.group("x")):
+                    if rx is _SUBJECT and (_CLAUSE_WORD.search(m.group("x")) or
+                                           re.match(r"(?:it|this|these|they|there|such|in|during|when|if|after)\b",
+                                                    m.group("x"), re.I)):
+                        continue  # "It is possible to reduce...": no noun phrase before the verb
+                    if rx is _USE_OF and re.search(r"\swith\s", m.group("x")):
+                        continue  # "use of X with A, B": the with-pattern reads that list
+                    x_text = _extend_list(sent, m) if rx is _WITH else m.group("x")
+                    for x in _split_interactants(x_text):
+                        if label and (label.lower() in x.lower() or x.lower() in label.lower()):
+                            continue
                         if not is_self(x) and not any(x.lower() == f.lower() for f in found):
                             found.append(x)
             span = Span(off + soff, off + soff + len(sent))

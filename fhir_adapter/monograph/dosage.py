@@ -26,6 +26,8 @@ _COURSE = re.compile(
     re.I)
 _MAX_DAY = re.compile(rf"(?:maximum|max\.?)\s+daily\s+dose[^.;\d]*?(?P<v>{NUM})\s*(?P<u>mg|g|ml|mcg)\b|"
                       rf"daily dose (?:must|should) not exceed\s+(?P<v2>{NUM})\s*(?P<u2>mg|g|ml|mcg)\b", re.I)
+_MAX_ONCE_DAILY = re.compile(rf"maximum\s+(?:single\s+)?dose\s+(?:is|of)\s+(?P<v>{NUM})\s*(?P<u>mg|g|mcg|ml)\b"
+                             r"[^.;]*?\b(?:once (?:a day|daily)|1 time (?:a|per) day|per day|a day|daily)", re.I)
 _METHOD = re.compile(r"\b(drip|jet|bolus|infusion|stream)\b", re.I)
 _CC = re.compile(rf"\b(?:CC|creatinine clearance|CrCl|eGFR|GFR)\s*(?P<rel>more than|less than|over|under|>|<|≥|≤)?\s*"
                  rf"(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<u>ml/min(?:/1\.73\s*m2)?)", re.I)
@@ -82,6 +84,11 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
     if mm:
         v, u = (mm.group("v"), mm.group("u")) if mm.group("v") else (mm.group("v2"), mm.group("u2"))
         max_day = Quantity(num(v), u.lower().replace("mcg", "ug"))
+    else:
+        # "The maximum dose is 10 mg once a day": a cap per day, for every regimen of the section
+        cm = _MAX_ONCE_DAILY.search(whole)
+        if cm:
+            max_day = Quantity(num(cm.group("v")), cm.group("u").lower().replace("mcg", "ug"))
     for b in blocks:
         if b.heading and not b.inline:
             continue
@@ -107,7 +114,9 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
             doses = [m for m in AMOUNT_RE.finditer(masked)
                      if amount_from_match(m).unit.split("/")[0] in DOSE_UNITS]
             # Rates (40-60 drops per minute), maxima and daily caps are not regimens.
-            doses = [m for m in doses if not re.search(r"(rate of|not exceed|maximum|up to|max\.?)\s*$",
+            caps = [m for m in doses if re.search(r"\bmaximum\s+(?:single\s+|daily\s+)?dose\s+(?:is|of)\s*$",
+                                                   masked[max(0, m.start() - 40):m.start()], re.I)]
+            doses = [m for m in doses if m not in caps and not re.search(r"(rate of|not exceed|maximum|up to|max\.?)\s*$",
                                                          masked[max(0, m.start() - 25):m.start()], re.I)
                      and not re.match(r"\s*(?:per|/)\s*min", masked[m.end():], re.I)
                      and not re.search(r"daily dose (?:is|of)\s*$", masked[max(0, m.start() - 20):m.start()], re.I)]

@@ -16,18 +16,23 @@ from .sections import Block
 from .text import sentences
 from .vocabulary import UNITS_OF_PRESENTATION, container_in
 
-_ALTS = rf"(?P<alts>{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*)"
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "twelve": 12, "twenty": 20, "thirty": 30}
+_N = rf"(?:{NUM}|{'|'.join(_WORDS)})"
+_ALTS = rf"(?P<alts>{_N}(?:\s*(?:,|or|and|/)\s*{_N})*)"
 _COUNT_IN = re.compile(rf"^{_ALTS}\s+(?P<what>[a-z][\w\s-]*?)(?:\s+of\s+(?P<each>{NUM})\s*ml(?:\s+each)?)?"
                        rf"(?:\s*\([^)]*\))?[\s,]*(?:each\s+)?(?:along with|together with|with|in|into|are placed in|is placed in|"
                        rf"packed in|per)\b", re.I)
-_VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*ml(?:\s*(?:,|or|and|/)\s*{NUM}\s*ml)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*ml)\b(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|product|concentrate))?\s+"
+_VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*ml\b(?:\s*\([^)]*\))?(?:\s*(?:,|or|and|/)\s*{NUM}\s*ml\b(?:\s*\([^)]*\))?)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*ml\b)(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|(?:medicinal\s+)?product|concentrate|preparation))?\s+"
                         rf"(?:each\s+)?(?:in|into)\b", re.I)
 _MATERIAL = re.compile(r"\b(?:made of|of)\s+((?:colou?rless |dark |brown |amber |neutral |clear )*(?:glass|polyvinyl chloride|PVC|"
                        r"aluminium|aluminum|polyethylene|polypropylene|cardboard|paper)[\w\s]*?)(?=[,.;]|\s+with|\s+and|$)", re.I)
 
 
 def _alts(s: str) -> list[float]:
-    return [num(x) for x in re.findall(NUM, s)]
+    """The alternative numbers of '1 or 2', 'one, two or six', '0.5 ml (25 mg) or 1 ml (50 mg)'."""
+    s = re.sub(r"\([^)]*\)", " ", s)
+    return [_WORDS[x.lower()] if x.lower() in _WORDS else num(x) for x in re.findall(_N, s, re.I)]
 
 
 def _unit_of(words: str) -> str | None:

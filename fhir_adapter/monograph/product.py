@@ -23,7 +23,9 @@ def read_title(title: str, offset: int) -> Product:
     """'CELLEX 0.1 mg/ml solution for subcutaneous administration 1 ml ampoule 5 pcs.'"""
     m = re.search(rf"\s{NUM}\s*(?:mg|g|mcg|µg|ml|iu|%|units?|me)\b", title, re.I)
     form = dose_form_in(title)
-    cut = m.start() if m else (title.lower().find(form[1].lower()) if form else len(title))
+    form_at = title.lower().find(form[1].lower()) if form else -1
+    cuts = [c for c in (m.start() if m else -1, form_at) if c > 0]
+    cut = min(cuts) if cuts else len(title)
     name = _pretty(title[:cut]) or _pretty(title)
     p = Product(name=name, span=Span(offset, offset + max(1, cut)))
     if form:

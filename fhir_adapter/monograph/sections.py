@@ -15,7 +15,7 @@ from .text import Para, paragraphs
 
 # The usual order of sections in a Russian-style instruction, an SmPC and a US PI alike.
 ORDER = [
-    "title", "description", "inn", "composition", "dose_form", "appearance",
+    "title", "description", "trade_name", "inn", "composition", "dose_form", "appearance",
     "pharmacotherapeutic_group", "atc", "pharmacology", "pharmacodynamics",
     "pharmacokinetics", "indications", "contraindications", "cautions", "pregnancy",
     "dosage", "administration", "undesirable_effects", "overdose", "interactions",
@@ -25,7 +25,8 @@ ORDER = [
 RANK = {k: i for i, k in enumerate(ORDER)}
 
 _H = [
-    ("inn", r"international non-?proprietary name|inn|active ingredients?|generic name|trade name"),
+    ("trade_name", r"trade name|invented name|proprietary name|brand name"),
+    ("inn", r"international non-?proprietary name|inn|active ingredients?|generic name"),
     ("composition", r"(qualitative and quantitative )?composition( per .*| of .*)?|ingredients"),
     ("dose_form", r"(dosage|pharmaceutical) forms?|dosage forms? and strengths?"),
     ("appearance", r"description|appearance|physical description"),
@@ -64,7 +65,7 @@ HEADING_RE = re.compile("|".join(f"(?P<h{i}>{p})" for i, (_, p) in enumerate(_H)
 HEADING_KIND = {f"h{i}": k for i, (k, _) in enumerate(_H)}
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
 # Kinds that a heading gives only its own line to: "ATC code: N07XX".
-INLINE_ONLY = {"inn", "dose_form", "pharmacotherapeutic_group", "atc", "registration", "release_form"}
+INLINE_ONLY = {"trade_name", "inn", "dose_form", "pharmacotherapeutic_group", "atc", "registration", "release_form"}
 
 # Cue words that tell what an untitled paragraph is about; weights are additive.
 CUES: dict[str, list[tuple[str, float]]] = {
@@ -233,6 +234,9 @@ def segment(text: str) -> tuple[list[Block], list[Section]]:
             b.kind, b.heading = kind, p.text.rstrip(":").strip()
         else:
             inline = _split_inline(p)
+            # Inside a composition, "Active ingredient: X 5 mg" is a line of it, not a new section.
+            if inline and inline[0] == "inn" and blocks and _open_kind(blocks) == "composition":
+                inline = None
             if inline and not p.bullet:
                 b.kind, b.heading, b.inline = inline[0], p.text.split(":", 1)[0].strip(), True
                 b.content, b.content_start = inline[1], p.span.start + inline[2]
@@ -289,6 +293,14 @@ def segment(text: str) -> tuple[list[Block], list[Section]]:
                     break
         i = j
     return blocks, _sections(text, blocks)
+
+
+def _open_kind(blocks: list[Block]) -> str | None:
+    """The kind of the section the next paragraph would continue."""
+    for b in reversed(blocks):
+        if b.kind is not None:
+            return b.kind
+    return None
 
 
 def _last_block_kind(blocks: list[Block], i: int) -> str | None:

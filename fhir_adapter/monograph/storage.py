@@ -13,7 +13,10 @@ _RANGE = re.compile(rf"(?:from\s+|between\s+|of\s+|at\s+)?(?P<lo>[-+−]?{NUM})\
 _MAX = re.compile(rf"(?:not exceeding|not above|not higher than|not more than|below|under|up to|does not exceed|"
                   rf"not to exceed|do not store above|store below|at or below|≤|<)\s*(?P<v>[-+−]?{NUM})(?:{_DEG})", re.I)
 _MIN = re.compile(rf"(?:not below|not lower than|not less than|above|at least|≥)\s*(?P<v>[-+−]?{NUM})(?:{_DEG})", re.I)
-_SHELF = re.compile(rf"(?P<v>{NUM})\s*(?P<u>years?|months?|weeks?|days?)\b", re.I)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty": 30, "thirty-six": 36}
+_SHELF = re.compile(rf"(?P<v>{NUM}|{'|'.join(sorted(_WORDS, key=len, reverse=True))})\s*\(?\s*(?:\d+\s*\)\s*)?"
+                    r"(?P<u>years?|months?|weeks?|days?)\b", re.I)
 
 
 def _n(s: str) -> float:
@@ -68,5 +71,7 @@ def read_shelf_life(blocks: list[Block]) -> tuple[Quantity | None, Span | None]:
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
         m = _SHELF.search(text)
         if m:
-            return Quantity(num(m.group("v")), TIME_WORDS[m.group("u").lower()]), Span(off + m.start(), off + m.end())
+            v = m.group("v").lower()
+            value = _WORDS[v] if v in _WORDS else num(v)
+            return Quantity(value, TIME_WORDS[m.group("u").lower()]), Span(off + m.start(), off + m.end())
     return None, None

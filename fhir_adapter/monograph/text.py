@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from .model import Span
 
 _END_PUNCT = ".;:!?)"
+_DANGLING = re.compile(r"\b(?:of|the|a|an|and|or|with|to|in|for|by|from|on|at|as|than|that|which|is|are|"
+                       r"was|were|be|been|has|have|its|their|such|including|into|per|not)$", re.I)
+_RULE = re.compile(r"[|+\-–—=_*\s]+")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▪●]|\d{1,2}[.)](?!\d)|[a-z][.)])\s+")
 
 
@@ -36,6 +39,9 @@ def _is_wrapped(prev: str, nxt: str) -> bool:
         return False
     if p[-1] in _END_PUNCT:
         return False
+    # A line that stops on a word that cannot end a sentence was cut ("during the use of").
+    if _DANGLING.search(p):
+        return True
     # A cut sentence goes on in lower case (or with a number or bracket) on the next line.
     return n[0].islower() or (len(p) > 55 and n[0] in "(0123456789")
 
@@ -45,13 +51,18 @@ def paragraphs(text: str) -> list[Para]:
     gap = 0
     for line, start, end in lines_with_offsets(text):
         stripped = line.strip()
-        if not stripped:
+        # Blank lines and the cell rules of a table flattened into text separate nothing else.
+        if not stripped or _RULE.fullmatch(stripped):
             gap += 1
             continue
         lead = len(line) - len(line.lstrip())
-        if out and gap == 0 and _is_wrapped(out[-1].text, stripped):
+        # A bracket left open goes on after a line break, even a blank line (flattened tables).
+        unclosed = bool(out) and out[-1].text.count("(") > out[-1].text.count(")") and gap <= 2
+        if out and (unclosed or gap == 0 and _is_wrapped(out[-1].text, stripped)):
             last = out[-1]
-            last.text = f"{last.text} {stripped}"
+            # "anti-" at a line end goes on in the next word: no space inside the word
+            joiner = "" if re.search(r"[a-z]-$", last.text) and stripped[0].islower() else " "
+            last.text = f"{last.text}{joiner}{stripped}"
             last.span = Span(last.span.start, end)
         else:
             out.append(Para(stripped, Span(start + lead, start + lead + len(stripped)), gap,
@@ -106,7 +117,8 @@ def sentences(s: str) -> list[tuple[str, int]]:
             depth = max(0, depth - 1)
         elif depth == 0:
             nxt = s[i + 1:i + 3]
-            if (not nxt or nxt[0] == " " and (len(nxt) < 2 or nxt[1].isupper() or nxt[1] in "(\"'«-–")) \
+            if (not nxt or nxt[0] == " " and (len(nxt) < 2 or nxt[1].isupper() or nxt[1].isdigit()
+                                              or nxt[1] in "(\"'«-–")) \
                     and not _ABBREV.search(s[start:i + 1]):
                 out.append((s[start:i + 1], start))
                 start = i + 1

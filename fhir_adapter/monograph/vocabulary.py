@@ -11,7 +11,7 @@ ROUTES = {
     "intravenous": r"intravenous(?:ly)?|\bi\.?v\.?(?=\s|,|$)|\bIV\b",
     "intramuscular": r"intramuscular(?:ly)?|\bi\.?m\.?(?=\s|,|$)|\bIM\b",
     "subcutaneous": r"subcutaneous(?:ly)?|\bs\.?c\.?(?=\s|,|$)",
-    "oral": r"\boral(?:ly)?\b|by mouth|per os|\bswallow",
+    "oral": r"\boral(?:ly)?\b|by mouth|per os|\bswallow|^inside\b|\b(?:taken|take|administered) inside\b",
     "sublingual": r"sublingual(?:ly)?|under the tongue",
     "rectal": r"\brectal(?:ly)?\b",
     "topical": r"\btopical(?:ly)?\b|\bcutaneous(?:ly)?\b|to the skin",
@@ -52,7 +52,8 @@ FORM_UNIT = {"capsule": "capsule", "hard-capsule": "capsule", "tablet": "tablet"
 CONTAINERS = [
     ("ampoule", r"ampoules?|ampuls?|ampules?"),
     ("vial", r"vials?"),
-    ("prefilled-syringe", r"pre-?filled syringes?|syringe tubes?"),
+    ("prefilled-syringe", r"(?:pre-?filled |single-?use |disposable )?syringes?|syringe tubes?"),
+    ("pen", r"(?:pre-?filled |injection |single-?use )pens?"),
     ("cartridge", r"cartridges?"),
     ("blister", r"blisters?(?: packs?)?|contour (cell |cellular )?packs?|strips?"),
     ("bottle", r"bottles?|flasks?"),
@@ -62,6 +63,7 @@ CONTAINERS = [
     ("bag", r"\bbags?\b"),
     ("box", r"cardboard (box(es)?|packs?)|cartons?(?: packs?| boxes)?|(carton|cardboard) packs?|\bboxe?s?\b|"
             r"packs? of cardboard|cardboard"),
+    ("pack", r"(?:plastic |paper |foil )?(?:packs?|packages?)"),
 ]
 CONTAINER_RES = [(k, re.compile(rf"\b(?:{p})", re.I)) for k, p in CONTAINERS]
 UNITS_OF_PRESENTATION = {

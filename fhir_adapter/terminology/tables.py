@@ -52,6 +52,8 @@ CONTAINERS = {
     "box": ("30009000", "Box"),
     "vial": ("30069000", "Vial"),
     "prefilled-syringe": (None, "Pre-filled syringe"),
+    "pen": (None, "Pre-filled pen"),
+    "pack": (None, "Pack"),
     "sachet": (None, "Sachet"),
     "tube": (None, "Tube"),
     "bag": (None, "Bag"),

@@ -54,7 +54,8 @@ def test_contraindications_split_into_items(seed):
 
 def test_undesirable_effects_expand_lists(seed, examplin):
     assert texts(seed.undesirable_effects) == [
-        "mild hyperemia at the injection site", "skin rash", "itching", "angioedema", "low-grade fever",
+        "mild hyperemia at the injection site", "hypersensitivity reactions", "skin rash", "itching", "angioedema",
+        "low-grade fever",
         "sleep disturbance", "headache"]
     ex = {i.text: i for i in examplin.undesirable_effects}
     assert ex["headache"].frequency == "rarely" and ex["headache"].group == "Nervous system disorders"

@@ -1,0 +1,89 @@
+"""Wordings and layouts other than the seed's: each test is a way real instructions differ."""
+import pytest
+
+from fhir_adapter import read_monograph
+from fhir_adapter.monograph.text import paragraphs
+
+from ..conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def normaxin():
+    return read_monograph((FIXTURES / "normaxin.txt").read_text())
+
+
+def test_title_name_stops_at_the_dose_form(normaxin):
+    assert normaxin.product.name == "Normaxin"
+    assert normaxin.product.inn == "amlodipine"  # "Trade name:" is not the INN
+
+
+def test_role_lines_inside_composition(normaxin):
+    roles = [(i.name, i.active) for i in normaxin.ingredients]
+    assert roles[0] == ("amlodipine besilate", True)
+    assert ("magnesium stearate", False) in roles and len(roles) == 5
+    assert not any("could not be placed" in w.message for w in normaxin.warnings)
+
+
+def test_frequency_labels_and_lead_words(normaxin):
+    freq = {i.text: i.frequency for i in normaxin.undesirable_effects}
+    assert freq["headache"] == "Often" and freq["gingival hyperplasia"] == "Rarely"
+
+
+def test_interactants_in_subject_position(normaxin):
+    got = [i.interactant for i in normaxin.interactions]
+    assert got == ["Inhibitors of the CYP3A4 isoenzyme (ketoconazole, itraconazole, ritonavir)",
+                   "Thiazide diuretics", "beta-blockers", "ACE inhibitors", "Grapefruit juice"]
+
+
+def test_dosage_inside_means_oral_and_maximum_is_a_cap(normaxin):
+    assert [d.dose.value for d in normaxin.dosages] == [5, 2.5]
+    assert all(d.route == "oral" and d.frequency == 1 for d in normaxin.dosages)
+    assert normaxin.dosages[0].max_per_day.value == 10
+    assert normaxin.dosages[1].population.state == "elderly"
+
+
+def test_shelf_life_in_months_and_warnings_keep_their_commas(normaxin):
+    assert (normaxin.shelf_life.value, normaxin.shelf_life.unit) == (24, "mo")
+    warnings = [w.text for w in normaxin.warnings_precautions]
+    assert "Care should be taken when driving, as dizziness may occur" in warnings
+    assert [p.unit_count for p in normaxin.presentations] == [30]
+
+
+def test_word_numbers_in_shelf_life():
+    m = read_monograph("X 5 mg tablets\n\nShelf life\nThree years.\n")
+    assert (m.shelf_life.value, m.shelf_life.unit) == (3, "a")
+
+
+def test_qualifying_pieces_stay_with_their_item():
+    m = read_monograph("X 5 mg tablets\n\nContraindications\nActive infection, including chronic or localized "
+                       "infections; sepsis.\n")
+    assert [c.text for c in m.contraindications] == ["Active infection, including chronic or localized infections",
+                                                     "sepsis"]
+
+
+def test_labels_name_interactants():
+    text = ("X 5 mg tablets\n\nDrug interactions\n\nWarfarin\n\nNo clinically significant effect was found.\n\n"
+            "Absence of interaction\n\nNo interactions were observed during the simultaneous use of X with "
+            "glucocorticosteroids, salicylates (except sulfasalazine), analgesics or methotrexate.\n")
+    got = [i.interactant for i in read_monograph(text).interactions]
+    assert got == ["Warfarin", "glucocorticosteroids", "salicylates (except sulfasalazine)", "analgesics",
+                   "methotrexate"]
+
+
+def test_wrapped_lines_and_flattened_tables_join():
+    text = ("Serious adverse reactions have also been reported during the use of\nEnbrel.\n\n"
+            "Infections (including bronchitis,\ncystitis, skin\n\ninfections)*\n\n|\n|\n\nTuberculosis\n\n"
+            "non-steroidal anti-\ninflammatory drugs")
+    got = [p.text for p in paragraphs(text)]
+    assert got == ["Serious adverse reactions have also been reported during the use of Enbrel.",
+                   "Infections (including bronchitis, cystitis, skin infections)*", "Tuberculosis",
+                   "non-steroidal anti-inflammatory drugs"]
+
+
+def test_effect_lists_after_a_lead_in():
+    m = read_monograph("X 5 mg tablets\n\nSide effects\nThe most commonly reported adverse reactions are injection "
+                       "site reactions (such as pain, swelling, itching), infections and headache.\n"
+                       "Within the organ system classes, adverse reactions are listed under headings of frequency.\n"
+                       "(cannot be estimated from available data)\n")
+    got = [i.text for i in m.undesirable_effects]
+    assert got == ["injection site reactions", "pain", "swelling", "itching", "infections", "headache"]
