@@ -22,7 +22,8 @@ ROUTES = {
     "intrathecal": r"intrathecal(?:ly)?",
     "vaginal": r"\bvaginal(?:ly)?\b",
 }
-ROUTE_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in ROUTES.items()), re.I)
+# Tried only where a word starts: inside a word no branch is tried at all.
+ROUTE_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROUTES.items()) + ")", re.I)
 
 # dose form key -> pattern; the most specific first.
 DOSE_FORMS = [
