@@ -1,13 +1,16 @@
 """Group: the populations clinical particulars and dosing apply to."""
 from __future__ import annotations
 
+import hashlib
+
 from ..monograph.model import Population
 from ..terminology import systems
 from ..terminology.lookup import quantity
-from .common import Ids, narrative, slug
+from .common import Ids, narrative
 
 AGE = {"coding": [{"system": systems.SNOMED, "code": "424144002", "display": "Current chronological age"}],
        "text": "Age"}
+WEIGHT = {"coding": [{"system": systems.SNOMED, "code": "27113001", "display": "Body weight"}], "text": "Body weight"}
 STATES = {
     "pregnancy": ({"coding": [{"system": systems.SNOMED, "code": "77386006", "display": "Pregnancy"}],
                    "text": "Pregnancy"}),
@@ -17,7 +20,9 @@ STATES = {
 
 
 def population_key(p: Population) -> str:
-    return slug(f"{p.age_low}-{p.age_high}-{p.age_high_exclusive}-{p.state}", 40)
+    # A short digest: ids stay within FHIR's 64 characters and never collide by truncation.
+    sig = f"{p.age_low}|{p.age_high}|{p.age_high_exclusive}|{p.state}|{p.weight_low}|{p.weight_high}"
+    return hashlib.sha1(sig.encode()).hexdigest()[:8]
 
 
 def age_range(p: Population) -> dict | None:
@@ -33,11 +38,25 @@ def age_range(p: Population) -> dict | None:
     return r
 
 
+def weight_range(p: Population) -> dict | None:
+    if p.weight_low is None and p.weight_high is None:
+        return None
+    r: dict = {}
+    if p.weight_low is not None:
+        r["low"] = quantity(p.weight_low, "kg")
+    if p.weight_high is not None:
+        r["high"] = quantity(p.weight_high, "kg")
+    return r
+
+
 def group(p: Population, ids: Ids) -> dict:
     chars = []
     rng = age_range(p)
     if rng:
         chars.append({"code": AGE, "valueRange": rng, "exclude": False})
+    wrng = weight_range(p)
+    if wrng:
+        chars.append({"code": WEIGHT, "valueRange": wrng, "exclude": False})
     state = STATES.get(p.state or "")
     if state:
         chars.append({"code": {"text": "Physiological state"}, "valueCodeableConcept": state, "exclude": False})

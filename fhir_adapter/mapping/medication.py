@@ -8,9 +8,13 @@ from .common import Ids, fmt, narrative, product_label, qty, ref, source_span
 
 
 def product_code(m: Monograph, ids: Ids) -> dict:
-    """The product's code: an NDC when the label gives one, else the project's own product code."""
+    """The product's code: the national code the label gives (NDC, registration number) first,
+    then always the project's own product code, so every product can be found by one token."""
     label = product_label(m)
     codings = [{"system": systems.NDC, "code": n, "display": label} for n in m.product.ndc]
+    if m.product.registration_number:
+        codings.append({"system": systems.REGISTRATION_CODES, "code": m.product.registration_number,
+                        "display": label})
     codings.append({"system": systems.PRODUCT_CODES, "code": ids.key, "display": label})
     return {"coding": codings, "text": m.product.name}
 
@@ -19,7 +23,7 @@ def identifiers(m: Monograph) -> list[dict]:
     if not m.product.registration_number:
         return []
     return [{"use": "official", "type": {"text": "Marketing authorisation number"},
-             "value": m.product.registration_number}]
+             "system": systems.REGISTRATION_CODES, "value": m.product.registration_number}]
 
 
 def strength(ing: Ingredient) -> dict:

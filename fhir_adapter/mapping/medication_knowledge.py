@@ -7,7 +7,7 @@ from ..monograph.model import Dosage, Monograph
 from ..terminology.lookup import atc_concept, dose_form_concept, quantity, route_concept
 from .common import Ids, fmt, narrative, product_label, ref, source_span
 from .dosage import dosage
-from .group import AGE, age_range
+from .group import AGE, WEIGHT, age_range, weight_range
 from .medication import identifiers, product_code, strength
 
 ACTIVE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleClass", "code": "ACTI",
@@ -42,6 +42,9 @@ def _characteristics(d: Dosage) -> list[dict]:
         rng = age_range(d.population)
         if rng:
             out.append({"type": AGE, "valueRange": rng})
+        wrng = weight_range(d.population)
+        if wrng:
+            out.append({"type": WEIGHT, "valueRange": wrng})
     if d.condition_range:
         c = d.condition_range
         t = {"text": d.condition.capitalize() if d.condition else "Patient characteristic"}

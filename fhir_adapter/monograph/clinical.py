@@ -178,9 +178,32 @@ AGE_RE = re.compile(
     r"older than|above|at least|>=|≥|<)\s*(?P<n>\d+)\s*(?P<u>years?|months?)", re.I)
 
 
+WEIGHT_RE = re.compile(
+    r"(?:body )?weigh(?:t|ing)\s*(?:of\s*)?(?P<rel>more than|over|above|at least|less than|under|below|up to|from|>=|≥|<|>)?"
+    r"\s*(?P<n>\d+(?:[.,]\d+)?)\s*kg(?P<more>\s*(?:or|and) (?:more|over|above))?", re.I)
+
+
+def _weight(t: str, pop: Population | None, text: str) -> Population | None:
+    """Add a body-weight band ("weighing 40 kg or more") to the population, or make one."""
+    w = WEIGHT_RE.search(t)
+    if not w or re.search(r"mg/kg|per kg", t[max(0, w.start() - 5):w.end() + 8]):
+        return pop
+    n = float(w.group("n").replace(",", "."))
+    pop = pop or Population(text)
+    if (w.group("rel") or "") in ("less than", "under", "below", "up to", "<"):
+        pop.weight_high = n
+    else:
+        pop.weight_low = n
+    return pop
+
+
 def population_of(text: str) -> Population | None:
-    """The population a label or item names, if any."""
+    """The population a label or item names, if any: age band, body weight, state."""
     t = text.lower()
+    older = re.search(r"(?P<n>\d+)\s*(?P<u>years?|months?)\s*(?:of age\s*)?(?:and|or)\s*(?:older|over|above|more)\b", t)
+    if older:
+        n = float(older.group("n")) / (12 if older.group("u").startswith("month") else 1)
+        return _weight(t, Population(text, age_low=n), text)
     m = AGE_RE.search(t)
     if m and (m.group("who") or re.search(r"child|age|adolescen|patient", t)):
         n = float(m.group("n"))
@@ -188,8 +211,13 @@ def population_of(text: str) -> Population | None:
             n = n / 12
         rel = m.group("rel")
         if rel in ("under", "below", "less than", "younger than", "<", "up to"):
-            return Population(text, age_high=n, age_high_exclusive=rel != "up to")
-        return Population(text, age_low=n)
+            return _weight(t, Population(text, age_high=n, age_high_exclusive=rel != "up to"), text)
+        return _weight(t, Population(text, age_low=n), text)
+    if WEIGHT_RE.search(t) and re.search(r"child|adolescen|patient|adult|weigh", t):
+        base = Population(text, age_low=18) if re.search(r"\badults?\b", t) else None
+        pop = _weight(t, base, text)
+        if pop is not None:
+            return pop
     if re.search(r"\badults?\b", t):
         return Population(text, age_low=18)
     if re.search(r"\belderly|older (patients|people|adults)|geriatric", t):

@@ -67,6 +67,8 @@ class Population:
     age_high: float | None = None
     age_high_exclusive: bool = False
     state: str | None = None  # "pregnancy", "breast-feeding", "renal-impairment", "elderly"
+    weight_low: float | None = None  # kg: "children weighing 40 kg or more"
+    weight_high: float | None = None
 
 
 @dataclass

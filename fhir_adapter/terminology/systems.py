@@ -16,4 +16,6 @@ DOC_TYPE_LOINC = "http://loinc.org"
 # The project's own definitions live under one canonical base, configurable for deployments.
 CANONICAL_BASE = os.environ.get("FHIR_ADAPTER_CANONICAL_BASE", "https://fhir-adapter.github.io/fhir").rstrip("/")
 PRODUCT_CODES = f"{CANONICAL_BASE}/CodeSystem/product"
+# Marketing authorisation / registration numbers as printed on labels that name no coded registry.
+REGISTRATION_CODES = f"{CANONICAL_BASE}/CodeSystem/registration-number"
 SOURCE_SPAN_EXT = f"{CANONICAL_BASE}/StructureDefinition/source-span"

@@ -98,7 +98,10 @@ def test_medication_and_knowledge(seed_bundle, ex_bundle):
     ex_mk = of_type(ex_bundle, "MedicationKnowledge")[0]
     atc = [c for c in ex_mk["medicineClassification"] if c["type"]["text"] == "ATC"][0]
     assert atc["classification"][0]["coding"][0] == {"system": systems.ATC, "code": "A03AX"}
-    assert of_type(ex_bundle, "Medication")[0]["identifier"][0]["value"] == "LP-004321"
+    ex_med = of_type(ex_bundle, "Medication")[0]
+    assert ex_med["identifier"][0]["value"] == "LP-004321"
+    assert [c["system"] for c in ex_med["code"]["coding"]] == [systems.REGISTRATION_CODES, systems.PRODUCT_CODES]
+    assert ex_med["code"]["coding"][0]["code"] == "LP-004321"
 
 
 def test_dosing_guidelines_carry_population(ex_bundle):

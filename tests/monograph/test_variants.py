@@ -87,3 +87,13 @@ def test_effect_lists_after_a_lead_in():
                        "(cannot be estimated from available data)\n")
     got = [i.text for i in m.undesirable_effects]
     assert got == ["injection site reactions", "pain", "swelling", "itching", "infections", "headache"]
+
+
+def test_populations_by_age_and_body_weight():
+    from fhir_adapter.monograph.clinical import population_of
+
+    p = population_of("adolescents aged 12 years and older with a body weight of more than 62.5 kg")
+    assert (p.age_low, p.weight_low) == (12, 62.5)
+    p = population_of("Patients aged under 12 years with a body weight of less than 62.5 kg")
+    assert (p.age_high, p.age_high_exclusive, p.weight_high) == (12, True, 62.5)
+    assert population_of("25 mg/kg body weight") is None
