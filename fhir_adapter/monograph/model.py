@@ -182,6 +182,7 @@ class Product:
     description: str | None = None  # the lead paragraph
     appearance: str | None = None
     total_volume: Quantity | None = None
+    pack_count: int | None = None  # "5 pcs." in the title line
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .model import Amount, Classification, Product, Quantity, Span
-from .quantities import AMOUNT_RE, NUM, amount_from_match, num
+from .quantities import AMOUNT_RE, NUM, amount_from_match, num, per_amount
 from .sections import Block
 from .vocabulary import FORM_UNIT, UNITS_OF_PRESENTATION, container_in, dose_form_in, routes_in
 
@@ -36,7 +36,7 @@ def read_title(title: str, offset: int) -> Product:
     if am:
         q = amount_from_match(am)
         if "/" in q.unit and q.unit.split("/")[1] == "ml":
-            p.strength = Amount(Quantity(q.value, q.unit.split("/")[0], high=q.high), Quantity(1, "ml"))
+            p.strength = Amount(Quantity(q.value, q.unit.split("/")[0], high=q.high), Quantity(per_amount(am), "ml"))
         elif "/" not in q.unit and q.unit not in ("ml",):
             unit = FORM_UNIT.get(p.dose_form_key or "", None)
             p.strength = Amount(q, Quantity(1, "{" + unit + "}") if unit else None)
@@ -45,6 +45,9 @@ def read_title(title: str, offset: int) -> Product:
         if vm:
             p.total_volume = Quantity(num(vm.group("v")), "ml")
             p.unit_of_presentation = container_in(vm.group("c"))
+    cm = re.search(r"\b(\d+)\s*(?:pcs|pieces|pc)\b\.?", title, re.I)
+    if cm:
+        p.pack_count = int(cm.group(1))
     if not p.unit_of_presentation:
         for key, pat in UNITS_OF_PRESENTATION.items():
             if re.search(rf"\b(?:{pat})\b", title, re.I):

@@ -30,7 +30,7 @@ _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if u != "%"), key=
 # A dose or content amount: 0.1-0.2 mg, 25 mg/kg, 2-3 mg/kg body weight, 1,5 ml, 5 %.
 AMOUNT_RE = re.compile(
     rf"(?<![\w.])(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<unit>(?:{_UNIT_ALT})\b|%)"
-    rf"(?:\s*/\s*(?P<per>kg|m2|m²|ml|day|d|h)\b)?",
+    rf"(?:\s*/\s*(?P<pern>{NUM})?\s*(?P<per>kg|m2|m²|ml|day|d|h)\b)?",
     re.I,
 )
 
@@ -43,6 +43,11 @@ def num(s: str) -> float:
 def unit_key(word: str) -> str:
     w = word.lower()
     return UNIT_WORDS.get(w, w)
+
+
+def per_amount(m: re.Match) -> float:
+    """The number under the slash of '100 mg/2 ml' (1 when there is none)."""
+    return num(m.group("pern")) if m.group("pern") else 1
 
 
 def amount_from_match(m: re.Match) -> Quantity:

@@ -8,7 +8,7 @@ from typing import TypeVar
 from .clinical import interactions_of, items_of, population_of
 from .composition import read_composition
 from .dosage import read_dosage
-from .model import Amount, ClinicalItem, Monograph, Product, Quantity, Span, Warning
+from .model import Amount, ClinicalItem, Monograph, Presentation, Product, Quantity, Span, Warning
 from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
 from .sections import Block, blocks_of, segment
@@ -200,6 +200,13 @@ def _read_storage(m: Monograph, blocks: list[Block]) -> None:
 def _read_packaging(m: Monograph, blocks: list[Block]) -> None:
     m.package_levels, m.presentations = read_packaging(blocks_of(blocks, "release_form", "packaging"),
                                                        m.product.unit_of_presentation)
+    p = m.product
+    if not m.presentations and p.pack_count and p.unit_of_presentation:
+        # No packaging section: the title's "2 ml ampoule 10 pcs." is the one pack there is.
+        m.presentations = [Presentation([("pack", 1), (p.unit_of_presentation, p.pack_count)]
+                                        if p.total_volume else [("pack", 1)], p.pack_count, p.unit_of_presentation,
+                                        p.total_volume, units_in_innermost=1 if p.total_volume else p.pack_count,
+                                        span=p.span)]
     if m.presentations and m.product.total_volume is None:
         vols = {p.fill_volume.value for p in m.presentations if p.fill_volume}
         if len(vols) == 1:

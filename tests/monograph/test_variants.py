@@ -97,3 +97,32 @@ def test_populations_by_age_and_body_weight():
     p = population_of("Patients aged under 12 years with a body weight of less than 62.5 kg")
     assert (p.age_high, p.age_high_exclusive, p.weight_high) == (12, True, 62.5)
     assert population_of("25 mg/kg body weight") is None
+
+
+@pytest.fixture(scope="module")
+def lostex():
+    return read_monograph((FIXTURES / "lostex.txt").read_text())
+
+
+def test_many_lost_headings_are_all_placed(lostex):
+    kinds = [s.kind for s in lostex.sections]
+    for k in ("pharmacodynamics", "indications", "contraindications", "undesirable_effects", "interactions",
+              "storage"):
+        assert k in kinds
+    assert [s.kind for s in lostex.sections if s.inferred] == [
+        "description", "pharmacodynamics", "indications", "contraindications", "undesirable_effects",
+        "interactions", "storage"]
+
+
+def test_lostex_facts(lostex):
+    p = lostex.product
+    assert (p.strength.quantity.value, p.strength.per.value, p.strength.per.unit) == (100, 2, "ml")
+    assert [i.text for i in lostex.indications][-1] == "polyneuropathy of various origins, as part of complex therapy"
+    assert ("anaphylactic shock", "In isolated cases") in [(i.text, i.frequency) for i in lostex.undesirable_effects]
+    assert [i.interactant for i in lostex.interactions] == ["levodopa"]
+    second = lostex.dosages[1]
+    assert (second.frequency, second.frequency_max, second.period_unit) == (2, 3, "wk")
+    assert (lostex.storage.temperature_low, lostex.storage.temperature_high) == (8, 15)
+    # no packaging section: the title's "2 ml ampoule 10 pcs." makes the pack
+    pack = lostex.presentations[0]
+    assert (pack.unit_count, pack.unit, pack.fill_volume.value) == (10, "ampoule", 2)
