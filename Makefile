@@ -3,13 +3,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: convert test lint bench score clean
+.PHONY: serve convert test lint bench score clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+## Serve FHIR R5 at http://127.0.0.1:8080/fhir with the bundled example loaded.
+serve: $(STAMP)
+	$(BIN)/fhir-adapter serve --db fhir-adapter.sqlite --load fhir_adapter/examples/cellex.txt --host 127.0.0.1 --port 8080
 
 ## Convert the bundled example monograph and print its FHIR R5 Bundle.
 convert: $(STAMP)

@@ -80,5 +80,40 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
         click.echo(body)
 
 
+@main.command()
+@click.option("--db", default="fhir-adapter.sqlite", show_default=True, help="SQLite database file (':memory:' for none).")
+@click.option("--load", "loads", multiple=True, help="Monograph (.txt), FHIR JSON file or folder to convert and store.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--base-url", default=None, help="Public base URL (e.g. behind a proxy) for links and Location.")
+def serve(db: str, loads: tuple[str, ...], host: str, port: int, base_url: str | None) -> None:
+    """Serve FHIR R5 under /fhir (development server; see README for gunicorn)."""
+    from .server import create_app
+
+    try:
+        app = create_app({"DB": db, "LOAD": list(loads), "BASE_URL": base_url})
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    store = app.config["STORE"]
+    click.echo(f"fhir-adapter: {store.count()} resources in {db}; FHIR R5 at http://{host}:{port}/fhir", err=True)
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default="fhir-adapter.sqlite", show_default=True)
+def load(paths: tuple[str, ...], db: str) -> None:
+    """Convert and store monographs (or FHIR JSON) in the database; loading twice changes nothing."""
+    from .server.load import load as load_into
+    from .store import Store
+
+    store = Store(db)
+    try:
+        stats = load_into(store, list(paths))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{stats['files']} files, {stats['resources']} resources, {stats['written']} new versions", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

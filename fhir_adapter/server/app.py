@@ -1,0 +1,92 @@
+"""The Flask app factory: FHIR R5 under /fhir over the embedded store."""
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from ..store import Store, StoreError
+from .formats import render, response_format
+from .load import load, load_profiles
+from .outcome import FhirError, error_outcome
+from .rest import PREFIX, bp
+
+DEFAULTS = {
+    "DB": ":memory:",
+    "LOAD": [],
+    "BASE_URL": None,  # set behind a proxy; otherwise links use the URL the client called
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS, HEAD",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization, If-Match, If-None-Match, If-None-Exist, "
+                                    "If-Modified-Since, Prefer, X-Requested-With",
+    "Access-Control-Expose-Headers": "Location, Content-Location, ETag, Last-Modified",
+}
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    try:
+        app.config["VERSION"] = version("fhir-adapter")
+    except PackageNotFoundError:
+        app.config["VERSION"] = "0"
+    store = app.config.get("STORE") or Store(app.config["DB"])
+    app.config["STORE"] = store
+    profiles = load_profiles(store)
+    app.config["PROFILE_URLS"] = [p["url"] for p in profiles if p["resourceType"] == "StructureDefinition"
+                                  and p.get("kind") == "resource"]
+    if app.config["LOAD"]:
+        load(store, app.config["LOAD"])
+    app.register_blueprint(bp, url_prefix=PREFIX)
+    app.url_map.strict_slashes = False
+
+    def fail(e: FhirError):
+        try:
+            fmt = response_format(request.args.get("_format"), request.headers.get("Accept"))
+        except FhirError:
+            fmt = "application/fhir+json"
+        resp = app.response_class(render(error_outcome(e), fmt), status=e.status)
+        resp.headers["Content-Type"] = f"{fmt}; charset=utf-8"
+        resp.headers.update(e.headers)
+        return resp
+
+    @app.errorhandler(FhirError)
+    def _fhir(e: FhirError):
+        return fail(e)
+
+    @app.errorhandler(StoreError)
+    def _store(e: StoreError):
+        return fail(FhirError(e.status, e.message, e.code, e.expression))
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException):
+        code = {404: "not-found", 405: "not-supported", 413: "too-costly"}.get(e.code or 500, "processing")
+        msg = {404: f"no FHIR endpoint at {request.path}", 405: f"{request.method} is not allowed on {request.path}",
+               413: "the request body is larger than this server accepts"}.get(e.code or 500, e.description or "")
+        return fail(FhirError(e.code or 500, msg, code))
+
+    @app.errorhandler(Exception)
+    def _any(e: Exception):
+        log.exception("unhandled error")
+        return fail(FhirError(500, f"internal error: {type(e).__name__}", "exception"))
+
+    @app.before_request
+    def _preflight():
+        if request.method == "OPTIONS":
+            resp = app.response_class(b"", status=200)
+            return resp
+        return None
+
+    @app.after_request
+    def _cors(resp):
+        resp.headers.update(CORS)
+        return resp
+
+    return app

@@ -1,0 +1,309 @@
+"""Search clauses -> SQL over the index tables (FHIR R5 search.html semantics).
+
+A clause is one URL parameter: name, modifier and its comma-separated values (OR). The
+clauses of a request are ANDed. Nothing here knows an individual search parameter: the
+parameter's type decides how a value is read and matched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from .errors import Invalid, NotSupported
+from .indexer import date_range, normalize
+from .searchparams import Registry, SearchParam, parse_reference
+
+PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
+MODIFIERS = {
+    "token": {"text", "not", "missing"},
+    "string": {"exact", "contains", "missing"},
+    "reference": {"missing"},  # plus :[Type]
+    "date": {"missing"},
+    "quantity": {"missing"},
+    "number": {"missing"},
+    "uri": {"missing", "below", "above"},
+}
+
+
+@dataclass
+class Clause:
+    name: str
+    modifier: str | None
+    values: list[str]
+    chain: list[str] = field(default_factory=list)  # "subject:Medication.code" -> ["code"]
+    raw: str = ""
+
+
+def split_values(v: str) -> list[str]:
+    """Comma-separated alternatives; '\\,' is a literal comma."""
+    parts, cur, i = [], "", 0
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v) and v[i + 1] in ",$|\\":
+            cur += v[i + 1]
+            i += 2
+            continue
+        if v[i] == ",":
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += v[i]
+        i += 1
+    parts.append(cur)
+    return parts
+
+
+def _split_pipe(v: str) -> list[str]:
+    out, cur, i = [], "", 0
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v):
+            cur += v[i + 1]
+            i += 2
+            continue
+        if v[i] == "|":
+            out.append(cur)
+            cur = ""
+        else:
+            cur += v[i]
+        i += 1
+    out.append(cur)
+    return out
+
+
+def _like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _prefix(v: str) -> tuple[str, str]:
+    if len(v) > 2 and v[:2] in PREFIXES and (v[2].isdigit() or v[2] in "-+."):
+        return v[:2], v[2:]
+    return "eq", v
+
+
+def _number_bounds(text: str) -> tuple[float, float, float]:
+    """A search number with its implied precision: '100' means [99.5, 100.5)."""
+    try:
+        d = Decimal(text)
+    except InvalidOperation as exc:
+        raise Invalid(f"not a number: {text!r}") from exc
+    exp = d.as_tuple().exponent
+    half = Decimal(5) * Decimal(10) ** (exp - 1) if isinstance(exp, int) else Decimal(0)
+    return float(d), float(d - half), float(d + half)
+
+
+def _num_cond(col: str, prefix: str, text: str) -> tuple[str, list]:
+    v, lo, hi = _number_bounds(text)
+    return {
+        "eq": (f"({col} >= ? AND {col} < ?)", [lo, hi]),
+        "ne": (f"({col} < ? OR {col} >= ?)", [lo, hi]),
+        "gt": (f"{col} > ?", [v]), "lt": (f"{col} < ?", [v]),
+        "ge": (f"{col} >= ?", [v]), "le": (f"{col} <= ?", [v]),
+        "sa": (f"{col} > ?", [v]), "eb": (f"{col} < ?", [v]),
+        "ap": (f"({col} >= ? AND {col} <= ?)", [v - abs(v) * 0.1, v + abs(v) * 0.1]),
+    }[prefix]
+
+
+def _date_cond(prefix: str, text: str) -> tuple[str, list]:
+    rng = date_range(text)
+    if rng is None:
+        raise Invalid(f"not a date: {text!r}")
+    lo, hi = rng
+    eq = "(x.a >= ? AND x.b <= ?)"
+    if prefix == "ap":
+        now = datetime.now(UTC)
+        start = datetime.strptime(lo, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
+        delta = max(abs(now - start) * 0.1, timedelta(days=1))
+        fmt = "%Y-%m-%dT%H:%M:%S.%f"
+        return "(x.b >= ? AND x.a <= ?)", [(start - delta).strftime(fmt),
+                                            (datetime.strptime(hi, fmt).replace(tzinfo=UTC) + delta).strftime(fmt)]
+    return {
+        "eq": (eq, [lo, hi]),
+        "ne": (f"NOT {eq}", [lo, hi]),
+        "gt": ("x.b > ?", [hi]),
+        "lt": ("x.a < ?", [lo]),
+        "ge": (f"(x.b > ? OR {eq})", [hi, lo, hi]),
+        "le": (f"(x.a < ? OR {eq})", [lo, lo, hi]),
+        "sa": ("x.a > ?", [hi]),
+        "eb": ("x.b < ?", [lo]),
+    }[prefix]
+
+
+class Compiler:
+    """Turns clauses for one resource type into a WHERE fragment on alias r (type, id)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def param(self, rtype: str, name: str) -> SearchParam:
+        p = self.registry.get(rtype, name)
+        if p is None:
+            raise NotSupported(f"unknown search parameter {name!r} for {rtype}", name)
+        return p
+
+    def clause(self, rtype: str, c: Clause, alias: str = "r") -> tuple[str, list]:
+        p = self.param(rtype, c.name)
+        mod = c.modifier
+        if c.chain:
+            return self._chain(rtype, p, c, alias)
+        if mod == "missing":
+            want = (c.values[0] if c.values else "").lower()
+            if want not in ("true", "false"):
+                raise Invalid(f"{c.name}:missing takes true or false")
+            exists = f"EXISTS (SELECT 1 FROM idx_{_table(p)} x WHERE x.rtype = {alias}.type AND x.rid = {alias}.id " \
+                     f"AND x.param = ?)"
+            return (f"NOT {exists}" if want == "true" else exists), [p.code]
+        if mod and p.type == "reference" and mod[0].isupper():
+            pass  # :[Type] is read with the value
+        elif mod and mod not in MODIFIERS.get(p.type, set()):
+            raise NotSupported(f"modifier :{mod} is not supported on {c.name} ({p.type})", f"{c.name}:{mod}")
+        parts, args = [], []
+        for v in c.values:
+            if v == "":
+                continue
+            sql, a = self._value(p, mod, v)
+            parts.append(sql)
+            args += a
+        if not parts:
+            raise Invalid(f"{c.name} has no value")
+        neg = p.type == "token" and mod == "not"
+        inner = " OR ".join(f"({s})" for s in parts)
+        exists = f"EXISTS (SELECT 1 FROM idx_{_table(p)} x WHERE x.rtype = {alias}.type AND x.rid = {alias}.id " \
+                 f"AND x.param = ? AND ({inner}))"
+        return (f"NOT {exists}" if neg else exists), [p.code] + args
+
+    def _value(self, p: SearchParam, mod: str | None, v: str) -> tuple[str, list]:
+        t = p.type
+        if t == "token":
+            if mod == "text":
+                n = normalize(v)
+                return "(x.c LIKE ? ESCAPE '\\' OR x.c LIKE ? ESCAPE '\\')", [f"{_like(n)}%", f"% {_like(n)}%"]
+            parts = _split_pipe(v)
+            if len(parts) == 1:
+                return "x.b = ?", [parts[0]]
+            system, code = parts[0], "|".join(parts[1:])
+            if system == "":
+                return "(x.a IS NULL AND x.b = ?)", [code]
+            if code == "":
+                return "x.a = ?", [system]
+            return "(x.a = ? AND x.b = ?)", [system, code]
+        if t == "string":
+            if mod == "exact":
+                return "x.b = ?", [v]
+            n = _like(normalize(v))
+            if mod == "contains":
+                return "x.a LIKE ? ESCAPE '\\'", [f"%{n}%"]
+            return "x.a LIKE ? ESCAPE '\\'", [f"{n}%"]
+        if t == "uri":
+            if mod == "below":
+                return "x.a LIKE ? ESCAPE '\\'", [f"{_like(v)}%"]
+            if mod == "above":
+                return "? LIKE (x.a || '%')", [v]
+            return "x.a = ?", [v]
+        if t == "reference":
+            target = mod if mod and mod[0].isupper() else None
+            parsed = parse_reference(v)
+            if parsed:
+                if target and parsed[0] != target:
+                    return "0", []
+                return "(x.a = ? AND x.b = ?)", list(parsed)
+            if "/" in v or ":" in v:  # a canonical or other absolute URL
+                return "x.c = ?", [v]
+            if target:
+                return "(x.a = ? AND x.b = ?)", [target, v]
+            return "x.b = ?", [v]
+        if t == "date":
+            prefix, text = _prefix(v)
+            return _date_cond(prefix, text)
+        if t == "number":
+            prefix, text = _prefix(v)
+            return _num_cond("x.a", prefix, text)
+        if t == "quantity":
+            prefix, rest = _prefix(v)
+            parts = _split_pipe(rest)
+            sql, args = _num_cond("x.a", prefix, parts[0])
+            if len(parts) >= 3:
+                system, code = parts[1], "|".join(parts[2:])
+                if system:
+                    sql += " AND x.b = ? AND x.c = ?"
+                    args += [system, code]
+                elif code:
+                    sql += " AND (x.c = ? OR x.d = ?)"
+                    args += [code, code]
+            return sql, args
+        raise NotSupported(f"search on {p.code} ({t}) is not supported", p.code)
+
+    def _chain(self, rtype: str, p: SearchParam, c: Clause, alias: str) -> tuple[str, list]:
+        """subject:Medication.code=X -> the references whose target matches code=X."""
+        if p.type != "reference":
+            raise Invalid(f"{c.name} is not a reference: it cannot be chained")
+        targets = [c.modifier] if c.modifier and c.modifier[0].isupper() else list(p.targets)
+        if len(targets) != 1 and not c.modifier:
+            # try every target type that knows the chained parameter
+            targets = [t for t in p.targets if self.registry.get(t, c.chain[0].split(":")[0])]
+        if not targets:
+            raise Invalid(f"chain {c.raw!r}: no target type has {c.chain[0]!r}")
+        name, _, mod = c.chain[0].partition(":")
+        sub_parts, args = [], []
+        for t in targets:
+            inner = Clause(name, mod or None, c.values, c.chain[1:], c.raw)
+            sql, a = self.clause(t, inner, alias="t")
+            sub_parts.append(f"(x.a = ? AND x.b IN (SELECT t.id FROM resource t WHERE t.type = ? AND t.deleted = 0 "
+                             f"AND {sql}))")
+            args += [t, t] + a
+        return (f"EXISTS (SELECT 1 FROM idx_reference x WHERE x.rtype = {alias}.type AND x.rid = {alias}.id "
+                f"AND x.param = ? AND ({' OR '.join(sub_parts)}))"), [p.code] + args
+
+    def has(self, rtype: str, spec: str, values: list[str], alias: str = "r") -> tuple[str, list]:
+        """_has:ClinicalUseDefinition:subject:type=contraindication (reverse chaining)."""
+        parts = spec.split(":")
+        if len(parts) < 3:
+            raise Invalid(f"_has:{spec} needs _has:Type:reference:parameter")
+        src, ref, rest = parts[0], parts[1], ":".join(parts[2:])
+        if rest.startswith("_has:"):
+            raise NotSupported("nested _has is not supported")
+        refp = self.param(src, ref)
+        if refp.type != "reference":
+            raise Invalid(f"{src}.{ref} is not a reference")
+        name, _, mod = rest.partition(":")
+        sql, args = self.clause(src, Clause(name, mod or None, values, [], rest), alias="h")
+        return (f"EXISTS (SELECT 1 FROM idx_reference x JOIN resource h ON h.type = x.rtype AND h.id = x.rid "
+                f"AND h.deleted = 0 WHERE x.rtype = ? AND x.param = ? AND x.a = {alias}.type AND x.b = {alias}.id "
+                f"AND {sql})"), [src, refp.code] + args
+
+    def sort_key(self, rtype: str, key: str) -> str:
+        desc = key.startswith("-")
+        name = key.lstrip("-")
+        if name == "_id":
+            expr = "r.id"
+        elif name == "_lastUpdated":
+            expr = "r.last_updated"
+        else:
+            p = self.param(rtype, name)
+            col = {"token": "x.b", "string": "x.a", "date": "x.b" if desc else "x.a", "quantity": "x.a",
+                   "number": "x.a", "uri": "x.a", "reference": "x.c"}[p.type]
+            agg = "MAX" if desc else "MIN"
+            code = p.code.replace("'", "''")
+            expr = f"(SELECT {agg}({col}) FROM idx_{_table(p)} x WHERE x.rtype = r.type AND x.rid = r.id " \
+                   f"AND x.param = '{code}')"
+        # resources without a value sort last either way
+        return f"{expr} IS NULL, {expr} {'DESC' if desc else 'ASC'}"
+
+
+def _table(p: SearchParam) -> str:
+    if p.type not in ("token", "string", "reference", "date", "quantity", "number", "uri"):
+        raise NotSupported(f"search on {p.code} ({p.type}) is not supported", p.code)
+    return p.type
+
+
+def compile_where(compiler: Compiler, rtype: str, clauses: list[Clause]) -> tuple[str, list]:
+    parts, args = [], []
+    for c in clauses:
+        if c.name.startswith("_has:"):
+            sql, a = compiler.has(rtype, c.name[5:] + (f":{c.modifier}" if c.modifier else ""), c.values)
+        else:
+            sql, a = compiler.clause(rtype, c)
+        parts.append(sql)
+        args += a
+    return " AND ".join(parts) or "1", args
+
+
