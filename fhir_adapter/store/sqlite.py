@@ -7,6 +7,7 @@ version check and the write it guards cannot interleave with another writer's.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -95,12 +96,15 @@ class Store:
                 self._memory_conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             return self._memory_conn
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid != os.getpid():
+            conn = None  # a forked worker must not use its parent's connection
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn = conn
+            self._local.pid = os.getpid()
         return conn
 
     @contextmanager
