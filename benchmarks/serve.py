@@ -49,6 +49,7 @@ def build_db(path: Path, n: int) -> list[tuple[str, str]]:
                 r = e["resource"]
                 store.update(r, r["id"])
                 keys.append((r["resourceType"], r["id"]))
+    store.analyze()
     dt = time.perf_counter() - t0
     print(f"loaded {n} monographs ({len(keys)} resources) in {dt:.1f} s: {n / dt:.1f} monographs/s")
     return keys

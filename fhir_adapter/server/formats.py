@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from fhir.resources import get_fhir_model_class
 
@@ -95,11 +96,54 @@ def _xml_root(data: bytes) -> str:
     return tag.split("}", 1)[1]
 
 
+class RawJson:
+    """A stored resource's JSON text, spliced into a response without parsing it again."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def value(self) -> dict:
+        return json.loads(self.text)
+
+
+def _materialise(node):
+    if isinstance(node, RawJson):
+        return node.value()
+    if isinstance(node, dict):
+        return {k: _materialise(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_materialise(v) for v in node]
+    return node
+
+
 def render(resource: dict, fmt: str, pretty: bool = False) -> bytes:
+    if fmt == XML or pretty:
+        resource = _materialise(resource)
     if fmt == XML:
         model = get_fhir_model_class(resource["resourceType"]).model_validate(resource)
         out = model.model_dump_xml(pretty_print=pretty)
         return out if isinstance(out, bytes) else out.encode("utf-8")
     if pretty:
         return json.dumps(resource, ensure_ascii=False, indent=2).encode("utf-8")
-    return json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    raws: list[str] = []
+    nonce = secrets.token_hex(4)  # a marker no stored text can contain by chance
+
+    def placeholder(o):
+        if isinstance(o, RawJson):
+            raws.append(o.text)
+            return f"\x00{nonce}{len(raws) - 1}\x00"
+        raise TypeError(f"{type(o).__name__} is not JSON")
+
+    text = json.dumps(resource, ensure_ascii=False, separators=(",", ":"), default=placeholder)
+    if raws:
+        # each placeholder was dumped as a JSON string: swap the quoted marker for the stored text
+        parts = text.split(f'"\\u0000{nonce}')
+        out = [parts[0]]
+        for part in parts[1:]:
+            n, rest = part.split('\\u0000"', 1)
+            out.append(raws[int(n)])
+            out.append(rest)
+        text = "".join(out)
+    return text.encode("utf-8")

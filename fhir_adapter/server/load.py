@@ -47,6 +47,8 @@ def load(store: Store, paths: list[str | Path]) -> dict[str, int]:
                 stats["written"] += int(before is None or before.version != s.version)
                 stats["resources"] += 1
         stats["files"] += 1
+    if stats["written"]:
+        store.analyze()
     return stats
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, request
 from ..store import Store, Stored
 from . import search as searching
 from .capability import READ_ONLY, SERVED, capability_statement
-from .formats import parse_body, render, response_format
+from .formats import RawJson, parse_body, render, response_format
 from .outcome import FhirError, outcome
 from .transaction import process_bundle
 
@@ -41,7 +41,7 @@ def pretty() -> bool:
     return request.args.get("_pretty", "").lower() == "true"
 
 
-def respond(resource: dict | None, status: int = 200, headers: dict | None = None) -> Response:
+def respond(resource: dict | RawJson | None, status: int = 200, headers: dict | None = None) -> Response:
     f = fmt()
     body = render(resource, f, pretty()) if resource is not None else b""
     resp = Response(body, status=status, mimetype=f if resource is not None else None)
@@ -221,10 +221,10 @@ def do_read(rtype: str, rid: str) -> Response:
                 return respond(None, 304, headers)
         except (TypeError, ValueError):
             pass
-    req = searching.SearchRequest(rtype)
-    for key in ("_summary", "_elements"):
-        if request.args.get(key):
-            req = searching.parse(rtype, [(key, request.args[key])], store(), False)
+    shaping = [(k, request.args[k]) for k in ("_summary", "_elements") if request.args.get(k)]
+    if not shaping:
+        return respond(RawJson(s.body), 200, headers)  # the stored bytes as they are
+    req = searching.parse(rtype, shaping, store(), False)
     return respond(searching.shape(s.resource, req), 200, headers)
 
 

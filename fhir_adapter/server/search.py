@@ -9,6 +9,7 @@ from fhir.resources import get_fhir_model_class
 
 from ..store import Clause, NotSupported, Store, Stored, StoreError
 from ..store.query import split_values
+from .formats import RawJson
 from .outcome import FhirError, outcome
 
 RESULT_PARAMS = {"_count", "_offset", "_sort", "_include", "_revinclude", "_total", "_summary", "_elements",
@@ -193,7 +194,8 @@ def run(store: Store, req: SearchRequest, base: str, path: str) -> dict:
 
 
 def _entry(s: Stored, base: str, mode: str, req: SearchRequest) -> dict:
-    return {"fullUrl": f"{base}/{s.type}/{s.id}", "resource": shape(s.resource, req), "search": {"mode": mode}}
+    resource = shape(s.resource, req) if (req.summary or req.elements) else RawJson(s.body)
+    return {"fullUrl": f"{base}/{s.type}/{s.id}", "resource": resource, "search": {"mode": mode}}
 
 
 def _includes(store: Store, req: SearchRequest, found: list[Stored]) -> list[Stored]:

@@ -140,18 +140,24 @@ class Compiler:
             raise NotSupported(f"unknown search parameter {name!r} for {rtype}", name)
         return p
 
-    def clause(self, rtype: str, c: Clause, alias: str = "r") -> tuple[str, list]:
+    def clause(self, rtype: str, c: Clause) -> tuple[str, list]:
+        """A SELECT of the ids of rtype that match the clause.
+
+        Index rows exist only for live resources (a delete removes them), so matching is
+        done on the index alone; only the final page is read from the resource table.
+        """
         p = self.param(rtype, c.name)
         mod = c.modifier
         if c.chain:
-            return self._chain(rtype, p, c, alias)
+            return self._chain(rtype, p, c)
         if mod == "missing":
             want = (c.values[0] if c.values else "").lower()
             if want not in ("true", "false"):
                 raise Invalid(f"{c.name}:missing takes true or false")
-            exists = f"EXISTS (SELECT 1 FROM idx_{_table(p)} x WHERE x.rtype = {alias}.type AND x.rid = {alias}.id " \
-                     f"AND x.param = ?)"
-            return (f"NOT {exists}" if want == "true" else exists), [p.code]
+            having = f"SELECT x.rid FROM idx_{_table(p)} x WHERE x.rtype = ? AND x.param = ?"
+            if want == "true":
+                return f"{UNIVERSE} EXCEPT {having}", [rtype, rtype, p.code]
+            return having, [rtype, p.code]
         if mod and p.type == "reference" and mod[0].isupper():
             pass  # :[Type] is read with the value
         elif mod and mod not in MODIFIERS.get(p.type, set()):
@@ -165,18 +171,19 @@ class Compiler:
             args += a
         if not parts:
             raise Invalid(f"{c.name} has no value")
-        neg = p.type == "token" and mod == "not"
         inner = " OR ".join(f"({s})" for s in parts)
-        exists = f"EXISTS (SELECT 1 FROM idx_{_table(p)} x WHERE x.rtype = {alias}.type AND x.rid = {alias}.id " \
-                 f"AND x.param = ? AND ({inner}))"
-        return (f"NOT {exists}" if neg else exists), [p.code] + args
+        matching = f"SELECT x.rid FROM idx_{_table(p)} x WHERE x.rtype = ? AND x.param = ? AND ({inner})"
+        if p.type == "token" and mod == "not":
+            return f"{UNIVERSE} EXCEPT {matching}", [rtype, rtype, p.code] + args
+        return matching, [rtype, p.code] + args
 
     def _value(self, p: SearchParam, mod: str | None, v: str) -> tuple[str, list]:
         t = p.type
         if t == "token":
             if mod == "text":
                 n = normalize(v)
-                return "(x.c LIKE ? ESCAPE '\\' OR x.c LIKE ? ESCAPE '\\')", [f"{_like(n)}%", f"% {_like(n)}%"]
+                # basic string matching on the code's text: starts with, case- and accent-insensitive
+                return "(x.c >= ? AND x.c < ?)", [n, n + "\U0010ffff"]
             parts = _split_pipe(v)
             if len(parts) == 1:
                 return "x.b = ?", [parts[0]]
@@ -189,10 +196,10 @@ class Compiler:
         if t == "string":
             if mod == "exact":
                 return "x.b = ?", [v]
-            n = _like(normalize(v))
+            n = normalize(v)
             if mod == "contains":
-                return "x.a LIKE ? ESCAPE '\\'", [f"%{n}%"]
-            return "x.a LIKE ? ESCAPE '\\'", [f"{n}%"]
+                return "x.a LIKE ? ESCAPE '\\'", [f"%{_like(n)}%"]
+            return "(x.a >= ? AND x.a < ?)", [n, n + "\U0010ffff"]  # starts with, as an index range
         if t == "uri":
             if mod == "below":
                 return "x.a LIKE ? ESCAPE '\\'", [f"{_like(v)}%"]
@@ -232,28 +239,26 @@ class Compiler:
             return sql, args
         raise NotSupported(f"search on {p.code} ({t}) is not supported", p.code)
 
-    def _chain(self, rtype: str, p: SearchParam, c: Clause, alias: str) -> tuple[str, list]:
-        """subject:Medication.code=X -> the references whose target matches code=X."""
+    def _chain(self, rtype: str, p: SearchParam, c: Clause) -> tuple[str, list]:
+        """subject:Medication.code=X -> the resources whose reference points at a match of code=X."""
         if p.type != "reference":
             raise Invalid(f"{c.name} is not a reference: it cannot be chained")
         targets = [c.modifier] if c.modifier and c.modifier[0].isupper() else list(p.targets)
         if len(targets) != 1 and not c.modifier:
-            # try every target type that knows the chained parameter
+            # every target type that knows the chained parameter
             targets = [t for t in p.targets if self.registry.get(t, c.chain[0].split(":")[0])]
         if not targets:
             raise Invalid(f"chain {c.raw!r}: no target type has {c.chain[0]!r}")
         name, _, mod = c.chain[0].partition(":")
         sub_parts, args = [], []
         for t in targets:
-            inner = Clause(name, mod or None, c.values, c.chain[1:], c.raw)
-            sql, a = self.clause(t, inner, alias="t")
-            sub_parts.append(f"(x.a = ? AND x.b IN (SELECT t.id FROM resource t WHERE t.type = ? AND t.deleted = 0 "
-                             f"AND {sql}))")
-            args += [t, t] + a
-        return (f"EXISTS (SELECT 1 FROM idx_reference x WHERE x.rtype = {alias}.type AND x.rid = {alias}.id "
-                f"AND x.param = ? AND ({' OR '.join(sub_parts)}))"), [p.code] + args
+            sql, a = self.clause(t, Clause(name, mod or None, c.values, c.chain[1:], c.raw))
+            sub_parts.append(f"(x.a = ? AND x.b IN ({sql}))")
+            args += [t] + a
+        return (f"SELECT x.rid FROM idx_reference x WHERE x.rtype = ? AND x.param = ? "
+                f"AND ({' OR '.join(sub_parts)})"), [rtype, p.code] + args
 
-    def has(self, rtype: str, spec: str, values: list[str], alias: str = "r") -> tuple[str, list]:
+    def has(self, rtype: str, spec: str, values: list[str]) -> tuple[str, list]:
         """_has:ClinicalUseDefinition:subject:type=contraindication (reverse chaining)."""
         parts = spec.split(":")
         if len(parts) < 3:
@@ -265,25 +270,25 @@ class Compiler:
         if refp.type != "reference":
             raise Invalid(f"{src}.{ref} is not a reference")
         name, _, mod = rest.partition(":")
-        sql, args = self.clause(src, Clause(name, mod or None, values, [], rest), alias="h")
-        return (f"EXISTS (SELECT 1 FROM idx_reference x JOIN resource h ON h.type = x.rtype AND h.id = x.rid "
-                f"AND h.deleted = 0 WHERE x.rtype = ? AND x.param = ? AND x.a = {alias}.type AND x.b = {alias}.id "
-                f"AND {sql})"), [src, refp.code] + args
+        sql, args = self.clause(src, Clause(name, mod or None, values, [], rest))
+        return (f"SELECT x.b FROM idx_reference x WHERE x.rtype = ? AND x.param = ? AND x.a = ? "
+                f"AND x.rid IN ({sql})"), [src, refp.code, rtype] + args
 
     def sort_key(self, rtype: str, key: str) -> str:
         desc = key.startswith("-")
         name = key.lstrip("-")
         if name == "_id":
-            expr = "r.id"
+            expr = "m.id"
         elif name == "_lastUpdated":
-            expr = "r.last_updated"
+            t = rtype.replace("'", "''")
+            expr = f"(SELECT u.last_updated FROM resource u WHERE u.type = '{t}' AND u.id = m.id)"
         else:
             p = self.param(rtype, name)
             col = {"token": "x.b", "string": "x.a", "date": "x.b" if desc else "x.a", "quantity": "x.a",
                    "number": "x.a", "uri": "x.a", "reference": "x.c"}[p.type]
             agg = "MAX" if desc else "MIN"
-            code = p.code.replace("'", "''")
-            expr = f"(SELECT {agg}({col}) FROM idx_{_table(p)} x WHERE x.rtype = r.type AND x.rid = r.id " \
+            code, t = p.code.replace("'", "''"), rtype.replace("'", "''")
+            expr = f"(SELECT {agg}({col}) FROM idx_{_table(p)} x WHERE x.rtype = '{t}' AND x.rid = m.id " \
                    f"AND x.param = '{code}')"
         # resources without a value sort last either way
         return f"{expr} IS NULL, {expr} {'DESC' if desc else 'ASC'}"
@@ -295,15 +300,21 @@ def _table(p: SearchParam) -> str:
     return p.type
 
 
-def compile_where(compiler: Compiler, rtype: str, clauses: list[Clause]) -> tuple[str, list]:
+UNIVERSE = "SELECT u.id FROM resource u WHERE u.type = ? AND u.deleted = 0"
+
+
+def compile_ids(compiler: Compiler, rtype: str, clauses: list[Clause]) -> tuple[str, list]:
+    """One SELECT of the matching ids: the clauses intersected (AND), or every live resource."""
     parts, args = [], []
     for c in clauses:
         if c.name.startswith("_has:"):
             sql, a = compiler.has(rtype, c.name[5:] + (f":{c.modifier}" if c.modifier else ""), c.values)
         else:
             sql, a = compiler.clause(rtype, c)
-        parts.append(sql)
+        parts.append(f"SELECT * FROM ({sql})")
         args += a
-    return " AND ".join(parts) or "1", args
-
-
+    if not parts:
+        return UNIVERSE, [rtype]
+    if len(parts) == 1:  # INTERSECT would have made the ids distinct; one clause must do it itself
+        return f"SELECT DISTINCT * FROM ({parts[0][len('SELECT * FROM ('):-1]})", args
+    return " INTERSECT ".join(parts), args

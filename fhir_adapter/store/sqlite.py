@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import Conflict, Gone, Invalid, NotFound, PreconditionFailed
 from .indexer import Row, index
-from .query import Clause, Compiler, compile_where
+from .query import Clause, Compiler, compile_ids
 from .searchparams import Registry, default_registry
 
 SCHEMA = """
@@ -30,24 +30,27 @@ CREATE TABLE IF NOT EXISTS resource_version (
     type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, last_updated TEXT NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0, method TEXT NOT NULL, body TEXT, PRIMARY KEY (type, id, version));
 CREATE INDEX IF NOT EXISTS resource_version_time ON resource_version (last_updated);
+CREATE INDEX IF NOT EXISTS resource_live ON resource (type, deleted, id, last_updated);
 CREATE TABLE IF NOT EXISTS idx_token (rtype TEXT, rid TEXT, param TEXT, a TEXT, b TEXT, c TEXT);
-CREATE INDEX IF NOT EXISTS idx_token_code ON idx_token (rtype, param, b);
+CREATE INDEX IF NOT EXISTS idx_token_code2 ON idx_token (rtype, param, b, a, rid);
 CREATE INDEX IF NOT EXISTS idx_token_res ON idx_token (rtype, rid);
 CREATE TABLE IF NOT EXISTS idx_string (rtype TEXT, rid TEXT, param TEXT, a TEXT, b TEXT);
-CREATE INDEX IF NOT EXISTS idx_string_val ON idx_string (rtype, param, a);
+CREATE INDEX IF NOT EXISTS idx_string_val2 ON idx_string (rtype, param, a, rid);
 CREATE INDEX IF NOT EXISTS idx_string_res ON idx_string (rtype, rid);
 CREATE TABLE IF NOT EXISTS idx_reference (rtype TEXT, rid TEXT, param TEXT, a TEXT, b TEXT, c TEXT);
 CREATE INDEX IF NOT EXISTS idx_reference_target ON idx_reference (a, b, param);
 CREATE INDEX IF NOT EXISTS idx_reference_res ON idx_reference (rtype, rid, param);
+CREATE INDEX IF NOT EXISTS idx_reference_src2 ON idx_reference (rtype, param, a, b, rid);
+CREATE INDEX IF NOT EXISTS idx_token_text2 ON idx_token (rtype, param, c, rid);
 CREATE TABLE IF NOT EXISTS idx_date (rtype TEXT, rid TEXT, param TEXT, a TEXT, b TEXT);
 CREATE INDEX IF NOT EXISTS idx_date_res ON idx_date (rtype, rid);
-CREATE INDEX IF NOT EXISTS idx_date_val ON idx_date (rtype, param, a);
+CREATE INDEX IF NOT EXISTS idx_date_val2 ON idx_date (rtype, param, a, b, rid);
 CREATE TABLE IF NOT EXISTS idx_quantity (rtype TEXT, rid TEXT, param TEXT, a REAL, b TEXT, c TEXT, d TEXT);
 CREATE INDEX IF NOT EXISTS idx_quantity_res ON idx_quantity (rtype, rid);
 CREATE TABLE IF NOT EXISTS idx_number (rtype TEXT, rid TEXT, param TEXT, a REAL);
 CREATE INDEX IF NOT EXISTS idx_number_res ON idx_number (rtype, rid);
 CREATE TABLE IF NOT EXISTS idx_uri (rtype TEXT, rid TEXT, param TEXT, a TEXT);
-CREATE INDEX IF NOT EXISTS idx_uri_val ON idx_uri (rtype, param, a);
+CREATE INDEX IF NOT EXISTS idx_uri_val2 ON idx_uri (rtype, param, a, rid);
 CREATE INDEX IF NOT EXISTS idx_uri_res ON idx_uri (rtype, rid);
 """
 TABLES = ("token", "string", "reference", "date", "quantity", "number", "uri")
@@ -260,14 +263,27 @@ class Store:
     # -------------------------------------------------------------- search
     def search(self, rtype: str, clauses: list[Clause], sort: list[str] | None = None,
                limit: int = 20, offset: int = 0, count_total: bool = True) -> tuple[list[Stored], int | None]:
-        where, args = compile_where(self.compiler, rtype, clauses)
-        order = ", ".join([self.compiler.sort_key(rtype, k) for k in (sort or [])] + ["r.id"])
+        ids_sql, args = compile_ids(self.compiler, rtype, clauses)
+        order = ", ".join([self.compiler.sort_key(rtype, k) for k in (sort or [])] + ["m.id"])
         conn = self._conn()
-        base = f"FROM resource r WHERE r.type = ? AND r.deleted = 0 AND {where}"
-        total = conn.execute(f"SELECT COUNT(*) {base}", [rtype] + args).fetchone()[0] if count_total else None
-        rows = conn.execute(f"SELECT r.id, r.version, r.last_updated, r.body {base} ORDER BY {order} LIMIT ? OFFSET ?",
-                            [rtype] + args + [limit, offset]).fetchall()
-        return [Stored(rtype, r[0], r[1], r[2], False, r[3]) for r in rows], total
+        page: list[str] = []
+        if limit:
+            page = [r[0] for r in conn.execute(f"WITH m(id) AS ({ids_sql}) SELECT m.id FROM m ORDER BY {order} "
+                                               f"LIMIT ? OFFSET ?", args + [limit, offset]).fetchall()]
+        total = None
+        if count_total:
+            if limit and len(page) < limit and (page or offset == 0):
+                total = offset + len(page)  # the last page tells the total without counting
+            else:
+                total = conn.execute(f"SELECT COUNT(*) FROM ({ids_sql})", args).fetchone()[0]
+        found = []
+        if page:
+            marks = ",".join("?" * len(page))
+            rows = {r[0]: r for r in conn.execute(
+                f"SELECT id, version, last_updated, body FROM resource WHERE type = ? AND deleted = 0 AND id IN ({marks})",
+                [rtype] + page).fetchall()}
+            found = [Stored(rtype, i, rows[i][1], rows[i][2], False, rows[i][3]) for i in page if i in rows]
+        return found, total
 
     def referenced(self, sources: list[Stored], param: str | None, target_type: str | None) -> list[Stored]:
         """_include: what the sources' reference parameter (or every one, for '*') points at."""
@@ -310,6 +326,10 @@ class Store:
                 rt = json.loads(body)["resourceType"]
                 out[(rt, rid)] = Stored(rt, rid, v, lu, False, body)
         return list(out.values())
+
+    def analyze(self) -> None:
+        """Refresh SQLite's statistics so its planner starts from the most selective condition."""
+        self._conn().execute("ANALYZE")
 
     def count(self, rtype: str | None = None) -> int:
         q = "SELECT COUNT(*) FROM resource WHERE deleted = 0" + (" AND type = ?" if rtype else "")
