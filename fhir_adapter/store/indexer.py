@@ -6,12 +6,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
-from .searchparams import Registry, SearchParam, parse_reference
+from .searchparams import Registry, SearchParam, evaluate_on, parse_reference
 
 
 @dataclass(frozen=True)
 class Row:
-    table: str  # token | string | reference | date | quantity | number | uri
+    table: str  # token | string | reference | date | quantity | number | uri | composite
     param: str
     a: object = None  # token: system; string/uri: value; reference: target type; date: low; quantity/number: value
     b: object = None  # token: code; reference: target id; date: high; quantity: system
@@ -156,15 +156,36 @@ def rows_for(param: SearchParam, values: list) -> list[Row]:
     return out
 
 
+def composite_rows(param: SearchParam, values: list, registry: Registry, resource: dict) -> list[Row]:
+    """One row per component value of each element the composite selects, keyed by element:
+    code$value must match the same Group.characteristic, not any two of them."""
+    out: list[Row] = []
+    for node_no, node in enumerate(values):
+        if not isinstance(node, dict):
+            continue
+        for comp_no, (url, expr) in enumerate(param.components):
+            comp = registry.by_url(url)
+            if comp is None:
+                continue
+            try:
+                # evaluated from the resource, so choice elements (value[x]) keep their types
+                vals = evaluate_on(resource, f"({param.expression})[{node_no}].select({expr})")
+            except Exception:  # noqa: BLE001
+                continue
+            for r in rows_for(comp, vals):
+                out.append(Row("composite", param.code, f"{node_no}:{comp_no}", r.a, r.b, r.c))
+    return out
+
+
 def index(resource: dict, registry: Registry) -> list[Row]:
     """Every index row of a resource, for the parameters of its type."""
     rows: list[Row] = []
     for param in registry.for_type(resource["resourceType"]).values():
-        if param.type in ("composite", "special"):
+        if param.type == "special":
             continue
         try:
             values = param.evaluate(resource)
         except Exception:  # noqa: BLE001 - one bad expression must not block a write
             continue
-        rows += rows_for(param, values)
+        rows += composite_rows(param, values, registry, resource) if param.type == "composite" else rows_for(param, values)
     return list(dict.fromkeys(rows))

@@ -6,6 +6,7 @@ parameter's type decides how a value is read and matched.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -61,6 +62,23 @@ def _split_pipe(v: str) -> list[str]:
             i += 2
             continue
         if v[i] == "|":
+            out.append(cur)
+            cur = ""
+        else:
+            cur += v[i]
+        i += 1
+    out.append(cur)
+    return out
+
+
+def _split_dollar(v: str) -> list[str]:
+    out, cur, i = [], "", 0
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v):
+            cur += v[i + 1]
+            i += 2
+            continue
+        if v[i] == "$":
             out.append(cur)
             cur = ""
         else:
@@ -150,6 +168,8 @@ class Compiler:
         mod = c.modifier
         if c.chain:
             return self._chain(rtype, p, c)
+        if p.type == "composite":
+            return self._composite(rtype, p, c)
         if mod == "missing":
             want = (c.values[0] if c.values else "").lower()
             if want not in ("true", "false"):
@@ -258,6 +278,35 @@ class Compiler:
         return (f"SELECT x.rid FROM idx_reference x WHERE x.rtype = ? AND x.param = ? "
                 f"AND ({' OR '.join(sub_parts)})"), [rtype, p.code] + args
 
+    def _composite(self, rtype: str, p: SearchParam, c: Clause) -> tuple[str, list]:
+        """characteristic-value=code$value: every component matched on one and the same element.
+
+        Composite rows keep (element, component) in column a and the component's own index
+        columns in b, c, d (the a, b, c of its type's table)."""
+        comps = [self.registry.by_url(url) for url, _ in p.components]
+        if not comps or any(x is None for x in comps):
+            raise NotSupported(f"composite {p.code} names a component this server does not define", p.code)
+        alts, args = [], []
+        for v in c.values:
+            parts = _split_dollar(v)
+            if len(parts) != len(comps):
+                raise Invalid(f"{c.name} takes {len(comps)} values joined by '$', not {v!r}")
+            joins, conds, alt_args = [], [], [rtype, p.code]
+            for k, (comp, part) in enumerate(zip(comps, parts, strict=True)):
+                sql, a = self._value(comp, None, part)
+                # the component's own columns sit one place to the right: its a is our b
+                sql = re.sub(r"\bx\.([abc])\b", lambda m, k=k: f"x{k}." + "bcd"["abc".index(m.group(1))], sql)
+                conds.append(f"x{k}.a LIKE ? AND ({sql})")
+                alt_args += [f"%:{k}"] + a
+                if k:
+                    joins.append(f"JOIN idx_composite x{k} ON x{k}.rtype = x0.rtype AND x{k}.rid = x0.rid AND "
+                                 f"x{k}.param = x0.param AND substr(x{k}.a, 1, instr(x{k}.a, ':')) = "
+                                 f"substr(x0.a, 1, instr(x0.a, ':'))")
+            alts.append(f"SELECT x0.rid FROM idx_composite x0 {' '.join(joins)} WHERE x0.rtype = ? AND x0.param = ? "
+                        f"AND {' AND '.join(conds)}")
+            args += alt_args
+        return " UNION ".join(alts), args
+
     def has(self, rtype: str, spec: str, values: list[str]) -> tuple[str, list]:
         """_has:ClinicalUseDefinition:subject:type=contraindication (reverse chaining)."""
         parts = spec.split(":")
@@ -284,6 +333,8 @@ class Compiler:
             expr = f"(SELECT u.last_updated FROM resource u WHERE u.type = '{t}' AND u.id = m.id)"
         else:
             p = self.param(rtype, name)
+            if p.type == "composite":
+                raise NotSupported(f"cannot sort on the composite parameter {name}", name)
             col = {"token": "x.b", "string": "x.a", "date": "x.b" if desc else "x.a", "quantity": "x.a",
                    "number": "x.a", "uri": "x.a", "reference": "x.c"}[p.type]
             agg = "MAX" if desc else "MIN"
@@ -295,7 +346,7 @@ class Compiler:
 
 
 def _table(p: SearchParam) -> str:
-    if p.type not in ("token", "string", "reference", "date", "quantity", "number", "uri"):
+    if p.type not in ("token", "string", "reference", "date", "quantity", "number", "uri", "composite"):
         raise NotSupported(f"search on {p.code} ({p.type}) is not supported", p.code)
     return p.type
 

@@ -56,6 +56,16 @@ class SearchParam:
         """The values the expression selects in a resource (FHIR JSON)."""
         return _compiled(self.expression, resource["resourceType"])(resource, {})
 
+    @property
+    def components(self) -> list[tuple[str, str]]:
+        """(definition url, expression) of a composite parameter's parts."""
+        return [(c.get("definition", ""), c.get("expression", "")) for c in self.resource.get("component", [])]
+
+
+def evaluate_on(resource: dict, expression: str) -> list:
+    """Any expression on a resource (composite components are written from the resource down)."""
+    return _compiled(expression, resource["resourceType"])(resource, {})
+
 
 _ABSTRACT_HEAD = re.compile(r"(?<![\w.])(?:Resource|DomainResource|CanonicalResource|MetadataResource)\.")
 
@@ -86,6 +96,9 @@ class Registry:
 
     def get(self, rtype: str, code: str) -> SearchParam | None:
         return self.for_type(rtype).get(code)
+
+    def by_url(self, url: str) -> SearchParam | None:
+        return next((p for p in self.params if p.url == url), None)
 
     @classmethod
     def from_resources(cls, resources: list[dict]) -> Registry:

@@ -49,12 +49,15 @@ CREATE TABLE IF NOT EXISTS idx_quantity (rtype TEXT, rid TEXT, param TEXT, a REA
 CREATE INDEX IF NOT EXISTS idx_quantity_res ON idx_quantity (rtype, rid);
 CREATE TABLE IF NOT EXISTS idx_number (rtype TEXT, rid TEXT, param TEXT, a REAL);
 CREATE INDEX IF NOT EXISTS idx_number_res ON idx_number (rtype, rid);
+CREATE TABLE IF NOT EXISTS idx_composite (rtype TEXT, rid TEXT, param TEXT, a TEXT, b, c, d);
+CREATE INDEX IF NOT EXISTS idx_composite_res ON idx_composite (rtype, rid);
+CREATE INDEX IF NOT EXISTS idx_composite_val ON idx_composite (rtype, param, c);
 CREATE TABLE IF NOT EXISTS idx_uri (rtype TEXT, rid TEXT, param TEXT, a TEXT);
 CREATE INDEX IF NOT EXISTS idx_uri_val2 ON idx_uri (rtype, param, a, rid);
 CREATE INDEX IF NOT EXISTS idx_uri_res ON idx_uri (rtype, rid);
 """
-TABLES = ("token", "string", "reference", "date", "quantity", "number", "uri")
-COLUMNS = {"token": 3, "string": 2, "reference": 3, "date": 2, "quantity": 4, "number": 1, "uri": 1}
+TABLES = ("token", "string", "reference", "date", "quantity", "number", "uri", "composite")
+COLUMNS = {"token": 3, "string": 2, "reference": 3, "date": 2, "quantity": 4, "number": 1, "uri": 1, "composite": 4}
 
 
 @dataclass

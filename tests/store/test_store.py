@@ -143,3 +143,21 @@ def test_reindex_rebuilds(store):
     assert search_ids(store, "Medication", Clause("status", None, ["active"])) == []
     assert store.reindex() == 1
     assert search_ids(store, "Medication", Clause("status", None, ["active"])) == ["m"]
+
+
+def test_composite_matches_components_of_one_element(store):
+    g = {"resourceType": "Group", "id": "g1", "type": "person", "membership": "definitional", "characteristic": [
+        {"code": {"coding": [{"system": "http://snomed.info/sct", "code": "77386006"}]},
+         "valueCodeableConcept": {"coding": [{"system": "http://example.org", "code": "yes"}]}, "exclude": False},
+        {"code": {"coding": [{"system": "http://example.org", "code": "other"}]}, "valueBoolean": True,
+         "exclude": False}]}
+    store.update(g, "g1")
+
+    def q(v):
+        return search_ids(store, "Group", Clause("characteristic-value", None, [v]))
+
+    assert q("http://snomed.info/sct|77386006$yes") == ["g1"]
+    assert q("other$true") == ["g1"]
+    assert q("77386006$true") == [] and q("other$yes") == []  # parts of two different characteristics
+    with pytest.raises(Exception, match="joined by"):
+        q("77386006")
