@@ -81,6 +81,41 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--profile", help="Validate against this profile (StructureDefinition url) too.")
+def validate(files: tuple[str, ...], profile: str | None) -> None:
+    """Validate FHIR JSON resources or Bundles against base R5 and the project's profiles.
+
+    Prints the issues per file and exits 1 when any error is found."""
+    from .validation import Validator
+    from .validation.profiles import Profiles
+
+    v = Validator(profiles=Profiles())
+    failed = False
+    for path in files:
+        data = _read_text(path)
+        resource, issues = v.parse(data)
+        if resource is not None:
+            targets = [(e.get("resource"), f"Bundle.entry[{i}].resource")
+                       for i, e in enumerate(resource.get("entry", []))] if resource.get("resourceType") == "Bundle" \
+                and resource.get("type") in ("collection", "transaction", "batch", "searchset") else [(resource, None)]
+            for res, where in targets:
+                if not isinstance(res, dict):
+                    issues.append(("error", "structure", "entry without a resource", where or ""))
+                    continue
+                for sev, code, msg, expr in v.validate(res, profile).issues:
+                    if where and expr.startswith(res.get("resourceType", "")):
+                        expr = where + expr[len(res.get("resourceType", "")):]
+                    issues.append((sev, code, msg, expr))
+        errors = [i for i in issues if i[0] in ("error", "fatal")]
+        failed = failed or bool(errors)
+        click.echo(f"{path}: {len(errors)} errors, {len(issues) - len(errors)} warnings")
+        for sev, code, msg, expr in issues:
+            click.echo(f"  {sev:8} {code:14} {expr}: {msg}")
+    raise SystemExit(1 if failed else 0)
+
+
+@main.command()
 @click.option("--db", default="fhir-adapter.sqlite", show_default=True, help="SQLite database file (':memory:' for none).")
 @click.option("--load", "loads", multiple=True, help="Monograph (.txt), FHIR JSON file or folder to convert and store.")
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..monograph.model import ClinicalItem, Interaction, Monograph
+from ..terminology import systems
 from .common import Ids, narrative, product_label, ref, source_span
 from .group import population_key
 
@@ -14,6 +15,7 @@ def _base(m: Monograph, ids: Ids, kind: str, n: int, title: str, rows, span) -> 
     return {
         "resourceType": "ClinicalUseDefinition",
         "id": ids(TYPE_ID[kind], n),
+        "meta": {"profile": [systems.PROFILE_CLINICAL_USE]},
         "text": narrative(title, rows),
         "extension": source_span(span, ids("doc")),
         "type": kind,

@@ -53,6 +53,7 @@ def medication(m: Monograph, ids: Ids) -> dict:
     res: dict = {
         "resourceType": "Medication",
         "id": ids("med"),
+        "meta": {"profile": [systems.PROFILE_MEDICATION]},
         "text": narrative(product_label(m), [
             ("Dose form", p.dose_form),
             ("Ingredients", "; ".join(f"{i.name} {fmt(i.amount.quantity) if i.amount and i.amount.quantity else ''}".strip()

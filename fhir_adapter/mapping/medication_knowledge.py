@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..monograph.model import Dosage, Monograph
+from ..terminology import systems
 from ..terminology.lookup import atc_concept, dose_form_concept, quantity, route_concept
 from .common import Ids, fmt, narrative, product_label, ref, source_span
 from .dosage import dosage
@@ -14,6 +15,10 @@ ACTIVE = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCl
                       "display": "active ingredient"}], "text": "active ingredient"}
 EXCIPIENT = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleClass", "code": "IACT",
                          "display": "inactive ingredient"}], "text": "excipient"}
+
+
+def _class_type(code: str, text: str) -> dict:
+    return {"coding": [{"system": systems.CLASSIFICATION_TYPE, "code": code}], "text": text}
 
 
 def _words(s: str) -> set[str]:
@@ -123,6 +128,7 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
     res: dict = {
         "resourceType": "MedicationKnowledge",
         "id": ids("mk"),
+        "meta": {"profile": [systems.PROFILE_MEDICATION_KNOWLEDGE]},
         "text": narrative(product_label(m), [
             ("Name", p.name), ("International name", p.inn), ("Dose form", p.dose_form),
             ("Routes", ", ".join(p.routes)), ("Classification", "; ".join(c.text for c in m.classifications)),
@@ -145,9 +151,10 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
     classes = []
     for c in m.classifications:
         if c.system == "atc":
-            classes.append({"type": {"text": "ATC"}, "classification": [atc_concept(c.code or c.text)]})
+            classes.append({"type": _class_type("atc", "ATC"), "classification": [atc_concept(c.code or c.text)]})
         else:
-            classes.append({"type": {"text": "Pharmacotherapeutic group"}, "classification": [{"text": c.text}]})
+            classes.append({"type": _class_type("pharmacotherapeutic-group", "Pharmacotherapeutic group"),
+                            "classification": [{"text": c.text}]})
     if classes:
         res["medicineClassification"] = classes
     if pack_ids:

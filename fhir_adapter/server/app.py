@@ -8,6 +8,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from ..store import Store, StoreError
+from ..validation.profiles import Profiles
 from .formats import render, response_format
 from .load import load, load_profiles
 from .outcome import FhirError, error_outcome
@@ -39,9 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["VERSION"] = "0"
     store = app.config.get("STORE") or Store(app.config["DB"])
     app.config["STORE"] = store
-    profiles = load_profiles(store)
-    app.config["PROFILE_URLS"] = [p["url"] for p in profiles if p["resourceType"] == "StructureDefinition"
-                                  and p.get("kind") == "resource"]
+    load_profiles(store)
+    app.config["PROFILES"] = Profiles()
+    app.config["PROFILE_URLS"] = {u: t for u, (t, _schema) in app.config["PROFILES"].schemas.items()}
     if app.config["LOAD"]:
         load(store, app.config["LOAD"])
     app.register_blueprint(bp, url_prefix=PREFIX)

@@ -6,11 +6,15 @@ from ..terminology import systems
 
 WRITABLE = ("MedicationKnowledge", "Medication", "ClinicalUseDefinition", "PackagedProductDefinition",
             "ManufacturedItemDefinition", "DocumentReference", "Group")
-READ_ONLY = ("SearchParameter", "StructureDefinition", "ValueSet", "CodeSystem")
+READ_ONLY = ("SearchParameter", "StructureDefinition", "ValueSet", "CodeSystem", "OperationDefinition")
 SERVED = WRITABLE + READ_ONLY
 
 
-def capability_statement(registry: Registry, base: str, profiles: list[str], version: str) -> dict:
+VALIDATE = f"{systems.CANONICAL_BASE}/OperationDefinition/validate"
+
+
+def capability_statement(registry: Registry, base: str, profiles: dict[str, str], version: str) -> dict:
+    """profiles: the project's profile URLs and the resource type each constrains."""
     resources = []
     for rtype in SERVED:
         interactions = ["read", "vread", "search-type", "history-instance", "history-type"]
@@ -41,9 +45,12 @@ def capability_statement(registry: Registry, base: str, profiles: list[str], ver
                                         if p.type == "reference" and (rtype in p.targets or not p.targets)}),
             "searchParam": params,
         }
-        own = [u for u in profiles if u.endswith(f"/{rtype}")]
+        own = sorted(u for u, t in profiles.items() if t == rtype)
         if own:
             res["supportedProfile"] = own
+        if rtype in WRITABLE:
+            res["operation"] = [{"name": "validate", "definition": VALIDATE,
+                                 "documentation": "POST [type]/$validate or [type]/[id]/$validate"}]
         resources.append(res)
     return {
         "resourceType": "CapabilityStatement",

@@ -8,6 +8,7 @@ from fhir.resources import get_fhir_model_class
 from flask import Blueprint, Response, current_app, request
 
 from ..store import Store, Stored
+from ..validation import Validator
 from . import search as searching
 from .capability import READ_ONLY, SERVED, capability_statement
 from .formats import RawJson, parse_body, render, response_format
@@ -83,17 +84,26 @@ def parse_if_match(value: str | None) -> int | None:
         raise FhirError(400, f"If-Match {value!r} is not a version ETag such as W/\"3\"", "invalid") from exc
 
 
-def validate_resource(resource: dict, rtype: str, rid: str | None = None) -> None:
-    """Base R5 structure through fhir.resources: 422 with the reason when it is not valid."""
+def validator(pending: set[str] | None = None) -> Validator:
+    s = store()
+    known = pending or set()
+    return Validator(exists=lambda t, i: f"{t}/{i}" in known or ((c := s.current(t, i)) is not None and not c.deleted),
+                     profiles=current_app.config["PROFILES"])
+
+
+def validate_resource(resource: dict, rtype: str, rid: str | None = None, in_transaction: bool = False,
+                      pending: set[str] | None = None) -> None:
+    """Every validation layer before a write: 422 with the whole outcome when any error is found."""
     if resource.get("resourceType") != rtype:
         raise FhirError(400, f"the body is a {resource.get('resourceType')}, the URL names {rtype}", "invalid")
     if rid is not None and resource.get("id") != rid:
         raise FhirError(400, f"the body's id {resource.get('id')!r} differs from the URL's {rid!r}", "invalid", "id")
-    try:
-        get_fhir_model_class(rtype).model_validate(resource)
-    except Exception as exc:  # noqa: BLE001 - pydantic's error is the diagnosis
-        first = str(exc).splitlines()
-        raise FhirError(422, f"{rtype} is not valid R5: " + " ".join(first[:3]), "processing") from exc
+    result = validator(pending).validate(resource, in_transaction=in_transaction)
+    if not result.ok:
+        first = result.errors[0]
+        raise FhirError(422, f"{rtype} is not valid: {first[2]}" + (f" (and {len(result.errors) - 1} more)"
+                                                                    if len(result.errors) > 1 else ""),
+                        "processing", first[3], outcome_body=result.outcome())
 
 
 def prefer_return() -> str:
@@ -134,7 +144,7 @@ def search_items() -> list[tuple[str, str]]:
 @bp.route("/metadata", methods=["GET"])
 def metadata():
     app = current_app
-    return respond(capability_statement(store().registry, base_url(), app.config.get("PROFILE_URLS", []),
+    return respond(capability_statement(store().registry, base_url(), app.config.get("PROFILE_URLS", {}),
                                         app.config.get("VERSION", "0")))
 
 
@@ -169,6 +179,18 @@ def type_level(rtype: str):
 def post_search(rtype: str):
     check_type(rtype)
     return do_search(rtype)
+
+
+@bp.route("/<rtype>/$validate", methods=["POST"])
+def validate_type(rtype: str):
+    check_type(rtype)
+    return do_validate(rtype, None)
+
+
+@bp.route("/<rtype>/<rid>/$validate", methods=["POST"])
+def validate_instance(rtype: str, rid: str):
+    check_type(rtype)
+    return do_validate(rtype, rid)
 
 
 @bp.route("/<rtype>/_history", methods=["GET"])
@@ -263,6 +285,43 @@ def do_delete(rtype: str, rid: str) -> Response:
     msg = f"{rtype}/{rid} deleted" if s else f"{rtype}/{rid} did not exist or was deleted already"
     headers = {"ETag": f'W/"{s.version}"'} if s else {}
     return respond(outcome([("information", "informational", msg, None)]), 200, headers)
+
+
+def do_validate(rtype: str, rid: str | None) -> Response:
+    """$validate: 200 with an OperationOutcome listing every issue (all clear when there is none)."""
+    body = parse_body(request.get_data(), request.content_type)
+    mode, profile, resource = None, None, body
+    if body.get("resourceType") == "Parameters":
+        resource = None
+        for p in body.get("parameter", []):
+            if p.get("name") == "resource":
+                resource = p.get("resource")
+            elif p.get("name") == "mode":
+                mode = p.get("valueCode") or p.get("valueString")
+            elif p.get("name") == "profile":
+                profile = p.get("valueUri") or p.get("valueCanonical") or p.get("valueString")
+        if mode not in (None, "create", "update", "delete", "profile"):
+            raise FhirError(400, f"$validate mode {mode!r}: use create, update or delete", "invalid", "mode")
+    issues = []
+    if mode == "delete":
+        if rid is None:
+            raise FhirError(400, "$validate mode=delete needs an instance: [type]/[id]/$validate", "invalid")
+        s = store().current(rtype, rid)
+        if s is None or s.deleted:
+            issues.append(("error", "not-found", f"{rtype}/{rid} does not exist", None))
+        return respond(outcome(issues))
+    if not isinstance(resource, dict):
+        raise FhirError(400, "$validate needs a resource: the body, or a Parameters 'resource' part", "invalid")
+    if resource.get("resourceType") != rtype:
+        issues.append(("error", "invalid", f"the resource is a {resource.get('resourceType')}, the URL names {rtype}",
+                       "resourceType"))
+    if mode == "update" and rid is not None and resource.get("id") != rid:
+        issues.append(("error", "invalid", f"mode=update: the resource's id must be {rid!r}", f"{rtype}.id"))
+    if profile and profile not in current_app.config["PROFILES"].urls():
+        issues.append(("error", "not-supported", f"unknown profile {profile!r}", None))
+        profile = None
+    result = validator().validate(resource, profile=profile)
+    return respond(outcome(issues + [(sev, code, msg, expr or None) for sev, code, msg, expr in result.issues]))
 
 
 def history_bundle(rtype: str | None, rid: str | None) -> Response:

@@ -50,6 +50,10 @@ def process_bundle(store: Store, bundle: dict, base: str, validate, check_type) 
         if req["method"] == "POST" and isinstance(res, dict) and full.startswith("urn:uuid:"):
             mapping[full] = f"{res.get('resourceType')}/{uuid.uuid4().hex}"
     order = sorted(range(len(entries)), key=lambda i: ORDER.get(entries[i]["request"]["method"].upper(), 9))
+    # what the transaction itself creates counts as existing for its references
+    pending = set(mapping.values()) | {_split(e["request"].get("url", ""))[0][0] + "/" + _split(
+        e["request"].get("url", ""))[0][1] for e in entries if e["request"]["method"].upper() == "PUT"
+        and len(_split(e["request"].get("url", ""))[0]) >= 2}
     results: dict[int, dict] = {}
     try:
         with store.transaction():
@@ -58,7 +62,8 @@ def process_bundle(store: Store, bundle: dict, base: str, validate, check_type) 
                 if isinstance(e.get("resource"), dict):
                     e = dict(e, resource=_rewrite(e["resource"], mapping))
                 try:
-                    results[i] = _do(store, e, base, validate, check_type, mapping.get(e.get("fullUrl", "")))
+                    results[i] = _do(store, e, base, validate, check_type, mapping.get(e.get("fullUrl", "")),
+                                     pending)
                 except (FhirError, StoreError) as exc:
                     raise FhirError(getattr(exc, "status", 400), f"transaction failed at entry {i}: {exc.message}",
                                     getattr(exc, "code", "processing"), f"Bundle.entry[{i}]") from exc
@@ -70,13 +75,15 @@ def process_bundle(store: Store, bundle: dict, base: str, validate, check_type) 
 def _batch_entry(store: Store, e: dict, base: str, validate, check_type) -> dict:
     try:
         with store.transaction():
-            return _do(store, e, base, validate, check_type, None)
+            return _do(store, e, base, validate, check_type, None, None)
     except (FhirError, StoreError) as exc:
         err = exc if isinstance(exc, FhirError) else FhirError(exc.status, exc.message, exc.code)
         return {"response": {"status": str(err.status), "outcome": error_outcome(err)}}
 
 
-def _do(store: Store, e: dict, base: str, validate, check_type, assigned: str | None) -> dict:
+def _do(store: Store, e: dict, base: str, validate, check_type, assigned: str | None,
+        pending: set[str] | None) -> dict:
+    in_tx = pending is not None
     req = e["request"]
     method = req["method"].upper()
     path, query = _split(req.get("url", ""))
@@ -87,7 +94,7 @@ def _do(store: Store, e: dict, base: str, validate, check_type, assigned: str | 
         rtype = path[0] if path else res.get("resourceType")
         check_type(rtype, write=True)
         body = {k: v for k, v in res.items() if k != "id"}
-        validate(body, rtype)
+        validate(body, rtype, None, in_tx, pending or set())
         if req.get("ifNoneExist"):
             sreq = searching.parse(rtype, parse_qsl(req["ifNoneExist"], keep_blank_values=True), store, True)
             found, total = store.search(rtype, sreq.clauses, limit=2)
@@ -102,7 +109,7 @@ def _do(store: Store, e: dict, base: str, validate, check_type, assigned: str | 
         if len(path) < 2:
             raise FhirError(400, f"PUT {req.get('url')!r} needs Type/id", "invalid")
         check_type(path[0], write=True)
-        validate(res, path[0], path[1])
+        validate(res, path[0], path[1], in_tx, pending or set())
         if_match = req.get("ifMatch")
         version = int(if_match.strip("W/").strip('"')) if if_match else None
         s, created = store.update(res, path[1], version)

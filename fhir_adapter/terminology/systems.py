@@ -19,3 +19,7 @@ PRODUCT_CODES = f"{CANONICAL_BASE}/CodeSystem/product"
 # Marketing authorisation / registration numbers as printed on labels that name no coded registry.
 REGISTRATION_CODES = f"{CANONICAL_BASE}/CodeSystem/registration-number"
 SOURCE_SPAN_EXT = f"{CANONICAL_BASE}/StructureDefinition/source-span"
+CLASSIFICATION_TYPE = f"{CANONICAL_BASE}/CodeSystem/classification-type"
+PROFILE_MEDICATION = f"{CANONICAL_BASE}/StructureDefinition/fhir-adapter-medication"
+PROFILE_MEDICATION_KNOWLEDGE = f"{CANONICAL_BASE}/StructureDefinition/fhir-adapter-medication-knowledge"
+PROFILE_CLINICAL_USE = f"{CANONICAL_BASE}/StructureDefinition/fhir-adapter-clinical-use-definition"

@@ -1,0 +1,97 @@
+"""The validator: layered checks of a resource, answered as an OperationOutcome."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fhir.resources import get_fhir_model_class
+
+from .walker import Issue, Walk, walk_resource
+
+LAYERS = ("syntax", "structure", "bindings", "invariants", "profiles", "references")
+
+
+@dataclass
+class Result:
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i[0] in ("error", "fatal")]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def outcome(self) -> dict:
+        from ..server.outcome import outcome
+
+        return outcome(self.issues)
+
+
+class Validator:
+    """validate(resource) -> Result. `exists(type, id)` lets the reference layer ask the store."""
+
+    def __init__(self, exists: Callable[[str, str], bool] | None = None, profiles=None):
+        self.exists = exists
+        self.profiles = profiles
+
+    def parse(self, data: bytes | str) -> tuple[dict | None, list[Issue]]:
+        """Layer 1: well-formed JSON whose resourceType is a known resource."""
+        try:
+            obj = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return None, [("error", "structure", f"not well-formed JSON: {exc}", "")]
+        if not isinstance(obj, dict) or "resourceType" not in obj:
+            return None, [("error", "structure", "not a FHIR resource: no resourceType", "")]
+        return obj, []
+
+    def validate(self, resource: dict, profile: str | None = None, in_transaction: bool = False) -> Result:
+        w = Walk()
+        walk_resource(resource, w)
+        issues = list(w.issues)
+        if not any(i[0] == "error" and i[1] == "structure" and i[3] in ("resourceType", "") for i in issues):
+            issues += _fhir_resources(resource)
+        if self.profiles is not None:
+            issues += self.profiles.check(resource, profile)
+        if self.exists is not None:
+            for ref, expr in w.references:
+                parts = ref.split("/")
+                if len(parts) >= 2 and not ref.startswith(("#", "urn:", "http")) and not self.exists(parts[-2], parts[-1]):
+                    issues.append(("error" if in_transaction else "warning", "not-found",
+                                   f"reference {ref!r} points at nothing this server holds", f"{expr}.reference"))
+        return Result(_dedupe(issues))
+
+
+def _fhir_resources(resource: dict) -> list[Issue]:
+    """Base structure as fhir.resources models it: a second opinion on types and formats."""
+    try:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except KeyError:
+        return []
+    except ValueError as exc:
+        errors = getattr(exc, "errors", None)
+        out = []
+        if callable(errors):
+            for err in errors()[:10]:
+                loc = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in err.get("loc", ()))
+                loc = loc.replace(".[", "[")
+                out.append(("error", "structure", f"fhir.resources: {err.get('msg')}",
+                            f"{resource['resourceType']}.{loc}" if loc else resource["resourceType"]))
+            return out
+        return [("error", "structure", f"fhir.resources: {str(exc).splitlines()[0]}", resource["resourceType"])]
+    return []
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    out, seen = [], set()
+    for i in issues:
+        key = (i[0], i[3], i[2][:60])
+        # fhir.resources repeats what the walker found at the same place; keep the walker's words
+        if i[2].startswith("fhir.resources:") and any(j[3] == i[3] and j[0] == i[0] for j in out):
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
