@@ -183,6 +183,11 @@ class _Elem:
         self.min = int(raw.get("min", 0))
         self.max = str(raw.get("max", "*"))
         self.types = [_Type(t) for t in raw.get("type", [])]
+        if raw.get("path") == "ElementDefinition.id":
+            # R5 tags ElementDefinition.id as fhir-type "id", yet its own ids are paths such as
+            # "Extension.value[x]": read it as the string every other Element.id is.
+            for t in self.types:
+                t.code, t.regex = "string", None
         self.content_ref = raw.get("contentReference")
         binding = raw.get("binding") or {}
         self.strength = binding.get("strength")

@@ -103,6 +103,10 @@ def type_def(name: str) -> TypeDef | None:
         p = raw["path"]
         last = p.split(".")[-1]
         types = [_type_code(t) for t in raw.get("type", [])]
+        if sd.get("kind") != "resource" and p == f"{sd['type']}.id":
+            # an element's own id is a string (ElementDefinition ids are paths such as
+            # Extension.value[x]), whatever type the datatype's snapshot names for it
+            types = ["string"]
         targets = [tp.rsplit("/", 1)[-1] for t in raw.get("type", []) for tp in t.get("targetProfile", [])]
         regex = None
         for t in raw.get("type", []):

@@ -52,8 +52,23 @@ def _true(inputs, *_args):
     return [True]
 
 
-def _identity(inputs, *_args):
-    return inputs
+def _boundary(inputs, *_args):
+    """lowBoundary()/highBoundary() as the Range and Period invariants use them: a Quantity's
+    value (its unit checked by comparable()), a number or a date as it is."""
+    out = []
+    for v in inputs:
+        if isinstance(v, dict):
+            if isinstance(v.get("value"), (int, float)):
+                out.append(v["value"])
+        elif v is not None:
+            out.append(v)
+    return out
+
+
+def _comparable(inputs, other):
+    a = [v for v in inputs if isinstance(v, (int, float))]
+    b = [v for v in (other if isinstance(other, list) else [other]) if isinstance(v, (int, float))]
+    return [bool(a) and bool(b)]
 
 
 TABLE = {
@@ -61,9 +76,9 @@ TABLE = {
     "htmlChecks": {"fn": _html_checks_1},
     "memberOf": {"fn": _true, "arity": {1: ["String"]}},  # value set membership is layer 3's work
     "conformsTo": {"fn": _true, "arity": {1: ["String"]}},
-    "lowBoundary": {"fn": _identity},
-    "highBoundary": {"fn": _identity},
-    "comparable": {"fn": _true, "arity": {1: ["Any"]}},
+    "lowBoundary": {"fn": _boundary},
+    "highBoundary": {"fn": _boundary},
+    "comparable": {"fn": _comparable, "arity": {1: ["AnyAtRoot"]}},
     "resolve": {"fn": lambda inputs: []},  # targets are checked by the reference layer
 }
 # txt-1 and txt-2 share the expression htmlChecks(); each checks its own half.

@@ -33,9 +33,11 @@ class Result:
 class Validator:
     """validate(resource) -> Result. `exists(type, id)` lets the reference layer ask the store."""
 
-    def __init__(self, exists: Callable[[str, str], bool] | None = None, profiles=None):
+    def __init__(self, exists: Callable[[str, str], bool] | None = None, profiles=None,
+                 layers: tuple[str, ...] = LAYERS):
         self.exists = exists
         self.profiles = profiles
+        self.layers = layers
 
     def parse(self, data: bytes | str) -> tuple[dict | None, list[Issue]]:
         """Layer 1: well-formed JSON whose resourceType is a known resource."""
@@ -48,14 +50,15 @@ class Validator:
         return obj, []
 
     def validate(self, resource: dict, profile: str | None = None, in_transaction: bool = False) -> Result:
-        w = Walk()
+        w = Walk(bindings="bindings" in self.layers, invariants="invariants" in self.layers)
         walk_resource(resource, w)
         issues = list(w.issues)
-        if not any(i[0] == "error" and i[1] == "structure" and i[3] in ("resourceType", "") for i in issues):
+        if "structure" in self.layers and \
+                not any(i[0] == "error" and i[1] == "structure" and i[3] in ("resourceType", "") for i in issues):
             issues += _fhir_resources(resource)
-        if self.profiles is not None:
+        if self.profiles is not None and "profiles" in self.layers:
             issues += self.profiles.check(resource, profile)
-        if self.exists is not None:
+        if self.exists is not None and "references" in self.layers:
             for ref, expr in w.references:
                 parts = ref.split("/")
                 if len(parts) >= 2 and not ref.startswith(("#", "urn:", "http")) and not self.exists(parts[-2], parts[-1]):

@@ -25,6 +25,8 @@ class Walk:
     issues: list[Issue] = field(default_factory=list)
     references: list[tuple[str, str]] = field(default_factory=list)  # (reference, expression)
     skipped: set[str] = field(default_factory=set)  # constraint keys fhirpathpy could not evaluate
+    bindings: bool = True  # layer 3 on (benchmarks/validate.py times the layers one by one)
+    invariants: bool = True  # layer 4 on
 
     def error(self, code: str, msg: str, expr: str, severity: str = "error") -> None:
         self.issues.append((severity, code, msg, expr))
@@ -37,8 +39,8 @@ def _primitive_regex(t: str) -> re.Pattern | None:
     return re.compile(el.regex) if el and el.regex else None
 
 
-def _required_codes(e: Element) -> list[str] | None:
-    return codes_in_short(e.short) if e.binding_strength == "required" else None
+def _required_codes(e: Element, w: Walk) -> list[str] | None:
+    return codes_in_short(e.short) if w.bindings and e.binding_strength == "required" else None
 
 
 def walk_resource(resource: dict, w: Walk, expr: str | None = None) -> None:
@@ -144,7 +146,7 @@ def _one(e: Element, choice_type: str | None, value, td: TypeDef, expr: str, w: 
     elif t == "CodeableReference" and isinstance(value.get("reference"), dict):
         _reference(e, value["reference"], f"{expr}.reference", w)
     elif t in ("Coding", "CodeableConcept"):
-        codes = _required_codes(e)
+        codes = _required_codes(e, w)
         if codes:
             got = [c.get("code") for c in (value.get("coding", []) if t == "CodeableConcept" else [value])]
             if not any(g in codes for g in got if g):
@@ -184,7 +186,7 @@ def _primitive(e: Element, t: str, value, expr: str, w: Walk) -> None:
     if t == "base64Binary" and not re.fullmatch(r"[A-Za-z0-9+/\s]*={0,2}", text):
         w.error("value", f"{e.path}: not base64", expr)
         return
-    for c in e.constraints:
+    for c in e.constraints if w.invariants else ():
         if c.key == "ele-1":
             continue
         try:
@@ -193,7 +195,7 @@ def _primitive(e: Element, t: str, value, expr: str, w: Walk) -> None:
             continue
         if ok == [False]:
             w.error("invariant", f"{c.key}: {c.human}", expr, "warning" if c.severity == "warning" else "error")
-    codes = _required_codes(e) if t == "code" else None
+    codes = _required_codes(e, w) if t == "code" else None
     if codes and text not in codes:
         w.error("code-invalid", f"{e.path}: {text!r} is not in the required value set {e.binding_valueset} "
                                 f"({' | '.join(codes)})", expr)
@@ -216,6 +218,8 @@ def _reference(e: Element, ref: dict, expr: str, w: Walk) -> None:
 
 
 def _constraints(el: Element, node: dict, dpath: str, expr: str, w: Walk) -> None:
+    if not w.invariants:
+        return
     for c in el.constraints:
         if c.key in ("ele-1",) or c.key in w.skipped:
             continue  # ele-1 (a value or children) is the structure layer's empty-object check

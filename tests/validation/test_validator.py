@@ -1,0 +1,85 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from fhir_adapter.validation import Validator
+from fhir_adapter.validation.profiles import Profiles
+
+from ..conftest import FIXTURES, SEED, SHARED, bundle_dict
+from .corpus import CASES, CUD, VALID
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return Validator(profiles=Profiles())
+
+
+def test_corpus_is_big_enough_and_covers_every_layer():
+    assert len(CASES) >= 40
+    assert {c[1] for c in CASES} == {"structure", "bindings", "invariants", "profiles"}
+
+
+@pytest.mark.parametrize("resource", VALID, ids=lambda r: r["resourceType"])
+def test_valid_resources_give_no_error(validator, resource):
+    result = validator.validate(resource)
+    assert result.errors == [], result.errors
+
+
+@pytest.mark.parametrize("name,layer,resource,code,expression", CASES, ids=[c[0] for c in CASES])
+def test_each_broken_rule_is_reported_where_it_is(validator, name, layer, resource, code, expression):
+    result = validator.validate(resource)
+    hits = [i for i in result.errors if i[1] == code and i[3] == expression]
+    assert hits, f"{name}: expected {code} at {expression}, got {result.issues}"
+
+
+def test_dom6_is_a_warning(validator):
+    no_text = {k: v for k, v in CUD.items() if k not in ("text", "meta")}
+    result = validator.validate(no_text)
+    assert result.ok and any(i[0] == "warning" and "dom-6" in i[2] for i in result.issues)
+
+
+def test_references_warn_or_fail_in_a_transaction():
+    v = Validator(exists=lambda t, i: (t, i) == ("Medication", "m1"))
+    dangling = dict(CUD, subject=[{"reference": "Medication/nope"}])
+    assert v.validate(CUD).ok
+    soft = v.validate(dangling)
+    assert soft.ok and any(i[1] == "not-found" and i[0] == "warning" for i in soft.issues)
+    hard = v.validate(dangling, in_transaction=True)
+    assert any(i[1] == "not-found" and i[3] == "ClinicalUseDefinition.subject[0].reference" for i in hard.errors)
+
+
+def test_syntax_layer():
+    v = Validator()
+    assert v.parse("{not json")[0] is None and v.parse("{not json")[1][0][1] == "structure"
+    assert v.parse('{"a": 1}')[1]
+    result = v.validate({"resourceType": "Nonsense"})
+    assert result.errors and result.errors[0][3] == "resourceType"
+
+
+def _texts():
+    texts = [SEED] + sorted(FIXTURES.glob("*.txt"))
+    if (SHARED / "monographs").is_dir():
+        texts += sorted((SHARED / "monographs").glob("*.txt"))
+    return texts
+
+
+@pytest.mark.parametrize("path", _texts(), ids=lambda p: p.name)
+def test_everything_the_converter_emits_is_valid(validator, path):
+    for e in bundle_dict(path.read_text())["entry"]:
+        result = validator.validate(e["resource"])
+        assert result.errors == [], (e["resource"]["id"], result.errors)
+
+
+def test_cli_validate(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(CUD))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(dict(CUD, type="side-effect")))
+    ok = subprocess.run([sys.executable, "-m", "fhir_adapter.cli", "validate", str(good)], capture_output=True, text=True,
+                        timeout=120)
+    assert ok.returncode == 0 and "0 errors" in ok.stdout
+    ko = subprocess.run([sys.executable, "-m", "fhir_adapter.cli", "validate", str(good), str(bad)], capture_output=True,
+                        text=True, timeout=120)
+    assert ko.returncode == 1 and "code-invalid" in ko.stdout and "ClinicalUseDefinition.type" in ko.stdout
