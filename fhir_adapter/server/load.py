@@ -7,7 +7,8 @@ from pathlib import Path
 from ..mapping import bundle_json
 from ..monograph import read_monograph
 from ..store import Store
-from ..store.searchparams import PROFILES
+from ..terminology import published
+from ..terminology.published import PROFILES
 
 
 def _resources_of(path: Path) -> tuple[list[dict], list[str]]:
@@ -54,7 +55,7 @@ def load(store: Store, paths: list[str | Path]) -> dict[str, int]:
 
 def load_profiles(store: Store, folder: Path = PROFILES) -> list[dict]:
     """The conformance resources the server publishes, from profiles/."""
-    resources = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    resources = published.resources("*.json", folder)
     with store.transaction():
         for r in resources:
             store.update(r, r["id"])

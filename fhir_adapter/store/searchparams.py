@@ -5,7 +5,6 @@ FHIRPath expression evaluated on every resource when it is written (see indexer.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,7 +14,9 @@ import fhirpathpy
 from fhirpathpy.engine.nodes import ResourceNode
 from fhirpathpy.models import models
 
-PROFILES = Path(__file__).resolve().parents[2] / "profiles"
+from ..terminology import published
+from ..terminology.published import PROFILES
+
 TYPES = ("number", "date", "string", "token", "reference", "composite", "quantity", "uri", "special")
 _REF = re.compile(r"^(?:(?P<base>https?://\S+?)/)?(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(?:/_history/\S+)?$")
 
@@ -112,8 +113,7 @@ class Registry:
 
     @classmethod
     def load(cls, folder: Path = PROFILES) -> Registry:
-        return cls.from_resources([json.loads(p.read_text(encoding="utf-8"))
-                                   for p in sorted(folder.glob("SearchParameter-*.json"))])
+        return cls.from_resources(published.resources("SearchParameter-*.json", folder))
 
 
 @cache

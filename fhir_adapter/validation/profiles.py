@@ -6,14 +6,14 @@ references (targetProfile), required bindings to the project's own ValueSets.
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import cached_property
 from pathlib import Path
 
 import jsonschema
 
-from ..store.searchparams import PROFILES
+from ..terminology import published
+from ..terminology.published import PROFILES
 from .definitions import type_def
 
 _FHIR_SD = "http://hl7.org/fhir/StructureDefinition/"
@@ -39,8 +39,7 @@ class Profiles:
 
     @cached_property
     def resources(self) -> dict[str, dict]:
-        return {r["url"]: r for r in (json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.folder.glob("*.json")))
-                if "url" in r}
+        return {r["url"]: r for r in published.resources("*.json", self.folder) if "url" in r}
 
     def urls(self) -> list[str]:
         return [u for u, r in self.resources.items() if r["resourceType"] == "StructureDefinition"

@@ -40,7 +40,10 @@ class Validator:
         self.layers = layers
 
     def parse(self, data: bytes | str) -> tuple[dict | None, list[Issue]]:
-        """Layer 1: well-formed JSON whose resourceType is a known resource."""
+        """Layer 1: well-formed JSON or XML whose resourceType is a known resource."""
+        head = (data[:200].decode("utf-8", "replace") if isinstance(data, bytes) else data[:200]).lstrip()
+        if head.startswith("<"):
+            return _parse_xml(data)
         try:
             obj = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -65,6 +68,24 @@ class Validator:
                     issues.append(("error" if in_transaction else "warning", "not-found",
                                    f"reference {ref!r} points at nothing this server holds", f"{expr}.reference"))
         return Result(_dedupe(issues))
+
+
+def _parse_xml(data: bytes | str) -> tuple[dict | None, list[Issue]]:
+    from defusedxml.ElementTree import fromstring
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        root = fromstring(raw)
+    except Exception as exc:  # noqa: BLE001 - defusedxml and expat raise several kinds
+        return None, [("error", "structure", f"not well-formed XML: {exc}", "")]
+    if not root.tag.startswith("{http://hl7.org/fhir}"):
+        return None, [("error", "structure", "the XML root is not in the FHIR namespace", "")]
+    rtype = root.tag.split("}", 1)[1]
+    try:
+        model = get_fhir_model_class(rtype).model_validate_xml(raw)
+    except (KeyError, ValueError) as exc:
+        return None, [("error", "structure", f"not a valid {rtype} in XML: {str(exc).splitlines()[0]}", rtype)]
+    return json.loads(model.model_dump_json(exclude_none=True)), []
 
 
 def _fhir_resources(resource: dict) -> list[Issue]:

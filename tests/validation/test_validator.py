@@ -83,3 +83,30 @@ def test_cli_validate(tmp_path):
     ko = subprocess.run([sys.executable, "-m", "fhir_adapter.cli", "validate", str(good), str(bad)], capture_output=True,
                         text=True, timeout=120)
     assert ko.returncode == 1 and "code-invalid" in ko.stdout and "ClinicalUseDefinition.type" in ko.stdout
+
+
+def test_xml_input():
+    v = Validator()
+    res, issues = v.parse('<Medication xmlns="http://hl7.org/fhir"><status value="active"/></Medication>')
+    assert issues == [] and res == {"resourceType": "Medication", "status": "active"}
+    assert v.parse("<Medication")[0] is None
+    assert v.parse('<Medication xmlns="urn:other"/>')[1][0][2].startswith("the XML root")
+
+
+def test_canonical_base_is_configurable(tmp_path):
+    code = (
+        "import json; from fhir_adapter import convert; from fhir_adapter.server import create_app\n"
+        f"b = json.loads(convert(open({str(SEED)!r}).read()).model_dump_json(exclude_none=True))\n"
+        "mk = b['entry'][0]['resource']\n"
+        "c = create_app({}).test_client()\n"
+        "sd = c.get('/fhir/StructureDefinition/fhir-adapter-medication-knowledge').get_json()\n"
+        "v = c.post('/fhir/MedicationKnowledge/$validate', json=mk).get_json()\n"
+        "print(json.dumps([mk['meta']['profile'][0], sd['url'], [(i['severity'], i['diagnostics']) for i in v['issue']]]))\n"
+    )
+    env = dict(__import__("os").environ, FHIR_ADAPTER_CANONICAL_BASE="https://drugs.example.org/fhir")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    profile, url, issues = json.loads(out.stdout.strip().splitlines()[-1])
+    assert profile == url == "https://drugs.example.org/fhir/StructureDefinition/fhir-adapter-medication-knowledge"
+    assert not [d for sev, d in issues if sev == "error" or "profile" in d]  # the moved profile is known and met
+    assert issues and all("points at nothing" in d for _, d in issues)  # an empty store: references dangle
