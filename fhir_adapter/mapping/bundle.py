@@ -7,7 +7,7 @@ from fhir.resources.bundle import Bundle, BundleEntry
 from ..monograph.model import Monograph
 from ..terminology import systems
 from .clinical_use import clinical_item, interaction
-from .common import Ids
+from .common import Ids, constant_type, constant_value
 from .document_reference import document_reference
 from .group import group, population_key
 from .medication import medication
@@ -67,9 +67,30 @@ def validated_bundle(bundle: dict) -> Bundle:
     """
     entries = [BundleEntry.model_construct(
         fullUrl=e["fullUrl"],
-        resource=get_fhir_model_class(e["resource"]["resourceType"]).model_validate(e["resource"]))
+        resource=get_fhir_model_class(e["resource"]["resourceType"]).model_validate(_with_constants(e["resource"])))
         for e in bundle["entry"]]
     return Bundle.model_construct(id=bundle["id"], type=bundle["type"], entry=entries)
+
+
+def _with_constants(resource: dict) -> dict:
+    """Shared constant elements as their validated models: pydantic does not validate a model
+    instance twice, and these were validated the first time they were met."""
+    out = None
+    for k, v in resource.items():
+        datatype = constant_type(v)
+        if datatype is not None:
+            out = out or dict(resource)
+            out[k] = _constant_model(id(v), datatype)
+    return out or resource
+
+
+_MODELS: dict[int, object] = {}
+
+
+def _constant_model(key: int, datatype: str):
+    if key not in _MODELS:
+        _MODELS[key] = get_fhir_model_class(datatype).model_validate(constant_value(key))
+    return _MODELS[key]
 
 
 def to_bundle(m: Monograph) -> Bundle:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from ..monograph.model import ClinicalItem, Interaction, Monograph
 from ..terminology import systems
-from .common import Ids, narrative, product_label, ref, source_span
+from .common import Ids, constant, narrative, product_label, profiled, ref, source_span
 from .group import population_key
 
-STATUS = {"coding": [{"system": "http://hl7.org/fhir/publication-status", "code": "active", "display": "Active"}]}
+STATUS = constant({"coding": [{"system": "http://hl7.org/fhir/publication-status", "code": "active",
+                               "display": "Active"}]}, "CodeableConcept")
 TYPE_ID = {"indication": "ind", "contraindication": "ci", "warning": "warn", "undesirable-effect": "ae",
            "interaction": "ix"}
 
@@ -15,7 +16,7 @@ def _base(m: Monograph, ids: Ids, kind: str, n: int, title: str, rows, span) -> 
     return {
         "resourceType": "ClinicalUseDefinition",
         "id": ids(TYPE_ID[kind], n),
-        "meta": {"profile": [systems.PROFILE_CLINICAL_USE]},
+        "meta": profiled(systems.PROFILE_CLINICAL_USE),
         "text": narrative(title, rows),
         "extension": source_span(span, ids("doc")),
         "type": kind,

@@ -9,6 +9,32 @@ from ..monograph.model import Monograph, Quantity, Span
 from ..terminology import systems
 from ..terminology.lookup import quantity as ucum_quantity
 
+# Elements every resource of a kind shares (its meta.profile, a CUD's status): the mapping uses
+# one dict for all of them, and bundle.py validates it once instead of once per resource.
+_CONSTANTS: dict[int, tuple[dict, str]] = {}
+
+
+def constant(value: dict, datatype: str) -> dict:
+    _CONSTANTS[id(value)] = (value, datatype)
+    return value
+
+
+def constant_value(key: int) -> dict:
+    return _CONSTANTS[key][0]
+
+
+def constant_type(value) -> str | None:
+    hit = _CONSTANTS.get(id(value))
+    return hit[1] if hit is not None and hit[0] is value else None
+
+
+def profiled(url: str) -> dict:
+    """The shared meta of resources that declare one profile."""
+    return _META.setdefault(url, constant({"profile": [url]}, "Meta"))
+
+
+_META: dict[str, dict] = {}
+
 
 def slug(s: str, limit: int = 24) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")

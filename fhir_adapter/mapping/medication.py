@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..monograph.model import Ingredient, Monograph
 from ..terminology import systems
 from ..terminology.lookup import dose_form_concept
-from .common import Ids, fmt, narrative, product_label, qty, ref, source_span
+from .common import Ids, fmt, narrative, product_label, profiled, qty, ref, source_span
 
 
 def product_code(m: Monograph, ids: Ids) -> dict:
@@ -53,7 +53,7 @@ def medication(m: Monograph, ids: Ids) -> dict:
     res: dict = {
         "resourceType": "Medication",
         "id": ids("med"),
-        "meta": {"profile": [systems.PROFILE_MEDICATION]},
+        "meta": profiled(systems.PROFILE_MEDICATION),
         "text": narrative(product_label(m), [
             ("Dose form", p.dose_form),
             ("Ingredients", "; ".join(f"{i.name} {fmt(i.amount.quantity) if i.amount and i.amount.quantity else ''}".strip()

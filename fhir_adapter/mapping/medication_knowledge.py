@@ -6,7 +6,7 @@ import re
 from ..monograph.model import Dosage, Monograph
 from ..terminology import systems
 from ..terminology.lookup import atc_concept, dose_form_concept, quantity, route_concept
-from .common import Ids, fmt, narrative, product_label, ref, source_span
+from .common import Ids, fmt, narrative, product_label, profiled, ref, source_span
 from .dosage import dosage
 from .group import AGE, WEIGHT, age_range, weight_range
 from .medication import identifiers, product_code, strength
@@ -128,7 +128,7 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
     res: dict = {
         "resourceType": "MedicationKnowledge",
         "id": ids("mk"),
-        "meta": {"profile": [systems.PROFILE_MEDICATION_KNOWLEDGE]},
+        "meta": profiled(systems.PROFILE_MEDICATION_KNOWLEDGE),
         "text": narrative(product_label(m), [
             ("Name", p.name), ("International name", p.inn), ("Dose form", p.dose_form),
             ("Routes", ", ".join(p.routes)), ("Classification", "; ".join(c.text for c in m.classifications)),
