@@ -1,7 +1,7 @@
-"""OperationOutcome: every error the server answers with, and search warnings."""
+"""Errors the server answers with, as OperationOutcomes (built by validation.outcome)."""
 from __future__ import annotations
 
-from ..mapping.common import narrative
+from ..validation.outcome import outcome
 
 
 class FhirError(Exception):
@@ -13,20 +13,6 @@ class FhirError(Exception):
         self.status, self.message, self.code, self.expression = status, message, code, expression
         self.headers = headers or {}
         self.outcome_body = outcome_body  # a full OperationOutcome (every validation issue) to answer with
-
-
-def outcome(issues: list[tuple[str, str, str, str | None]]) -> dict:
-    """issues: (severity, code, diagnostics, expression)."""
-    out = []
-    for severity, code, diagnostics, expression in issues:
-        issue = {"severity": severity, "code": code, "diagnostics": diagnostics}
-        if expression:
-            issue["expression"] = [expression]
-        out.append(issue)
-    if not out:
-        out = [{"severity": "information", "code": "informational", "diagnostics": "All OK"}]
-    text = "; ".join(f"{i['severity']}: {i['diagnostics']}" for i in out)
-    return {"resourceType": "OperationOutcome", "text": narrative("Outcome", [("Issues", text)]), "issue": out}
 
 
 def error_outcome(e: FhirError) -> dict:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fhir.resources import get_fhir_model_class
 
+from .outcome import outcome
 from .walker import Issue, Walk, walk_resource
 
 LAYERS = ("syntax", "structure", "bindings", "invariants", "profiles", "references")
@@ -25,8 +26,6 @@ class Result:
         return not self.errors
 
     def outcome(self) -> dict:
-        from ..server.outcome import outcome
-
         return outcome(self.issues)
 
 
