@@ -110,3 +110,24 @@ def test_canonical_base_is_configurable(tmp_path):
     assert profile == url == "https://drugs.example.org/fhir/StructureDefinition/fhir-adapter-medication-knowledge"
     assert not [d for sev, d in issues if sev == "error" or "profile" in d]  # the moved profile is known and met
     assert issues and all("points at nothing" in d for _, d in issues)  # an empty store: references dangle
+
+
+def test_profile_patterns_and_max_zero_compile(tmp_path):
+    sd = {"resourceType": "StructureDefinition", "id": "t", "url": "http://example.org/StructureDefinition/t",
+          "name": "T", "status": "active", "kind": "resource", "abstract": False, "type": "Medication",
+          "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Medication", "derivation": "constraint",
+          "differential": {"element": [
+              {"id": "Medication.doseForm", "path": "Medication.doseForm",
+               "patternCodeableConcept": {"coding": [{"system": "http://standardterms.edqm.eu", "code": "10219000"}]}},
+              {"id": "Medication.batch", "path": "Medication.batch", "max": "0"}]}}
+    (tmp_path / "StructureDefinition-t.json").write_text(json.dumps(sd))
+    profiles = Profiles(tmp_path)
+    url = sd["url"]
+    tablet = {"resourceType": "Medication", "doseForm": {"coding": [
+        {"system": "http://standardterms.edqm.eu", "code": "10219000", "display": "Tablet"}], "text": "tablets"}}
+    assert profiles.check(tablet, url) == []
+    capsule = {"resourceType": "Medication", "doseForm": {"coding": [{"system": "http://standardterms.edqm.eu",
+                                                                      "code": "10210000"}]}}
+    assert [i[3] for i in profiles.check(capsule, url)] == ["Medication.doseForm.coding"]
+    with_batch = dict(tablet, batch={"lotNumber": "1"})
+    assert [i[3] for i in profiles.check(with_batch, url)] == ["Medication.batch"]
