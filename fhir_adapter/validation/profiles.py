@@ -96,7 +96,9 @@ class Profiles:
             else:
                 value = prop
             if el.get("max") == "0":
-                parent["properties"][name] = False
+                # {"not": {}} rather than false: jsonschema reports where a false schema failed
+                # only at its parent
+                parent["properties"][name] = {"not": {}}
                 continue
             for k, v in el.items():
                 if k.startswith("fixed"):
