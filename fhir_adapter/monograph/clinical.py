@@ -118,9 +118,12 @@ def _expand_parenthetical(item: str, off: int) -> list[tuple[str, int, str | Non
 
 def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bool = True) -> list[tuple[str, int, str | None, str | None]]:
     """Items of one paragraph as (text, start offset, group, frequency)."""
-    if bullet:
+    if bullet and kind != "undesirable-effect":
         t = strip_bullet(text)
         return [(_clean(t), offset + text.find(t[:8]), None, None)] if _clean(t) else []
+    if bullet:  # "- rarely: drowsiness, fatigue;" is a list of effects like any other line
+        t = strip_bullet(text)
+        offset, text = offset + text.find(t[:8]), t
     out = []
     for sent, soff in sentences(text):
         base = offset + soff

@@ -13,7 +13,8 @@ _ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|e
                    r"hard gelatin capsule|film[- ]coating|coating|shell)\s*:\s*", re.I)
 _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
                   r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
-                  r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?contains", re.I)
+                  r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
+                  r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains", re.I)
 _QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*ml))", re.I)
 
 
@@ -42,6 +43,10 @@ def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, no
         outside = outside[:qm.start()] + " " * (len(outside) - qm.start())
     amount = None
     m = AMOUNT_RE.search(outside)
+    if m and m.group("unit") == "%":
+        # "ethanol 70%": a concentration names the excipient; it is no amount per unit
+        nxt = AMOUNT_RE.search(outside, m.end())
+        m = nxt if nxt and nxt.group("unit") != "%" else None
     name_end = len(raw)
     name_start = 0
     if m and not re.match(r"^\s*M\b", outside[m.end():]):

@@ -22,7 +22,8 @@ _COURSE = re.compile(
     rf"\bfor\s+(?:the\s+(?:first|next|following)\s+)?(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*"
     r"(?P<u>days?|weeks?|months?|years?)\b"
     rf"|\b(?:in|during)\s+the\s+first\s+(?P<lo2>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi2>{NUM}))?\s*(?P<u2>days?|weeks?)\b"
-    rf"|\bcourse (?:of|lasts|is)\s+(?P<lo3>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi3>{NUM}))?\s*(?P<u3>days?|weeks?|months?)\b",
+    rf"|\bcourse(?: of (?:treatment|therapy|administration))?\s+(?:is|lasts|of|takes|:)?\s*(?:from\s+)?"
+    rf"(?P<lo3>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi3>{NUM}))?\s*(?P<u3>days?|weeks?|months?)\b",
     re.I)
 _MAX_DAY = re.compile(rf"(?:maximum|max\.?)\s+daily\s+dose[^.;\d]*?(?P<v>{NUM})\s*(?P<u>mg|g|ml|mcg)\b|"
                       rf"daily dose (?:must|should) not exceed\s+(?P<v2>{NUM})\s*(?P<u2>mg|g|ml|mcg)\b", re.I)
@@ -107,7 +108,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
                 indication = im.group(1).strip()
         para_route: str | None = None
         para_duration: Quantity | None = None
-        para_found = False
+        para_start = len(out)
         cc = _CC.search(text)
         for sent, soff in sentences(text):
             masked = _mask_brackets(sent)
@@ -125,8 +126,12 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
                 section_route = routes_here[0]
             if not doses:
                 c = _course(sent)
-                if c and not para_found:
+                if c:
                     para_duration = c
+                    # "The course of treatment is 2-3 weeks." after the regimens it belongs to
+                    for d in out[para_start:]:
+                        if d.duration is None:
+                            d.duration = c
                 if not re.search(r"\d", sent) and len(sent) > 20:
                     instructions.append(sent)
                 continue
@@ -180,5 +185,4 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
                         else:
                             d.condition_range = Quantity(lo, "ml/min", high=hi)
                     out.append(d)
-                para_found = True
     return out, instructions

@@ -144,11 +144,13 @@ def _is_label(text: str) -> bool:
 def _split_inline(p: Para) -> tuple[str, str, int] | None:
     """'Heading: content' on one line -> (kind, content, offset of content)."""
     m = re.match(r"^([^:]{2,80}):\s*(\S.*)$", p.text)
-    if not m:
-        return None
-    kind = match_heading(m.group(1))
+    kind = match_heading(m.group(1)) if m else None
     if not kind:
-        return None
+        # "Pharmacotherapeutic group. Sedative agent.": a heading closed by a full stop
+        m = re.match(r"^([A-Za-z][^.:]{2,60})\.\s+(\S.*)$", p.text)
+        kind = match_heading(m.group(1)) if m else None
+        if not kind:
+            return None
     return kind, m.group(2), m.start(2)
 
 

@@ -33,6 +33,7 @@ DOSE_FORMS = [
     ("solution-for-injection", r"solution for (intravenous|intramuscular|subcutaneous|injection)[\w\s,]*"
                                r"(administration|injection|use)|injection solution|solution for injections?"
                                r"|injection,? solution"),
+    ("oral-drops", r"oral drops|drops for oral (use|administration)"),
     ("oral-solution", r"oral solution|solution for oral (use|administration)|syrup"),
     ("oral-suspension", r"oral suspension|suspension for oral"),
     ("eye-drops", r"eye drops"),

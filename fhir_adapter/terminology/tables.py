@@ -34,6 +34,7 @@ DOSE_FORMS = {
     "solution-for-infusion": ("11210000", "Solution for infusion", None, None),
     "concentrate-for-solution-for-infusion": (None, "Concentrate for solution for infusion", None, None),
     "powder-for-solution-for-injection": (None, "Powder for solution for injection", None, None),
+    "oral-drops": ("10101000", "Oral drops, solution", None, None),
     "oral-solution": ("10105000", "Oral solution", "385023001", "Oral solution"),
     "oral-suspension": ("10106000", "Oral suspension", "385024007", "Oral suspension"),
     "eye-drops": (None, "Eye drops, solution", None, None),

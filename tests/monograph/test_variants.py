@@ -126,3 +126,20 @@ def test_lostex_facts(lostex):
     # no packaging section: the title's "2 ml ampoule 10 pcs." makes the pack
     pack = lostex.presentations[0]
     assert (pack.unit_count, pack.unit, pack.fill_volume.value) == (10, "ampoule", 2)
+
+
+def test_dropsin_headings_closed_by_full_stops_and_drops():
+    m = read_monograph((FIXTURES / "dropsin.txt").read_text())
+    p = m.product
+    assert (p.name, p.dose_form_key, p.total_volume.value) == ("Dropsin", "oral-drops", 30)
+    assert [c.text for c in m.classifications] == ["Sedative agent"]
+    assert [(i.name, i.active) for i in m.ingredients] == [("valerian root extract", True), ("ethanol 70%", False)]
+    assert m.ingredients[1].amount.qualifier == "up to 1 ml"  # 70% names the excipient, it is no amount
+    assert [(i.text, i.frequency) for i in m.undesirable_effects][:2] == [("drowsiness", "rarely"),
+                                                                          ("decreased performance", "rarely")]
+    adult = m.dosages[0]
+    assert (adult.dose.value, adult.dose.high, adult.dose.unit, adult.frequency, adult.frequency_max) == (
+        20, 30, "[drp]", 3, 4)
+    assert (adult.duration.value, adult.duration.high, adult.duration.unit) == (2, 3, "wk")  # from the next sentence
+    assert (m.storage.temperature_low, m.storage.temperature_high, m.shelf_life.value) == (15, 25, 5)
+    assert [(pr.unit, pr.unit_count, pr.fill_volume.value) for pr in m.presentations] == [("bottle", 1, 30)]
