@@ -36,15 +36,16 @@ class Clause:
     raw: str = ""
 
 
-def split_values(v: str) -> list[str]:
-    """Comma-separated alternatives; '\\,' is a literal comma."""
+def split_escaped(v: str, sep: str) -> list[str]:
+    """Split on sep where it is not escaped (search.html#escaping); '\\<sep>' becomes <sep>, any
+    other escape stays for the next split (a value may be split on ',', then '$', then '|')."""
     parts, cur, i = [], "", 0
     while i < len(v):
-        if v[i] == "\\" and i + 1 < len(v) and v[i + 1] in ",$|\\":
-            cur += v[i + 1]
+        if v[i] == "\\" and i + 1 < len(v):
+            cur += v[i + 1] if v[i + 1] == sep else v[i:i + 2]
             i += 2
             continue
-        if v[i] == ",":
+        if v[i] == sep:
             parts.append(cur)
             cur = ""
         else:
@@ -54,38 +55,21 @@ def split_values(v: str) -> list[str]:
     return parts
 
 
+def unescape(v: str) -> str:
+    return re.sub(r"\\([,$|\\])", r"\1", v)
+
+
+def split_values(v: str) -> list[str]:
+    """Comma-separated alternatives (OR)."""
+    return split_escaped(v, ",")
+
+
 def _split_pipe(v: str) -> list[str]:
-    out, cur, i = [], "", 0
-    while i < len(v):
-        if v[i] == "\\" and i + 1 < len(v):
-            cur += v[i + 1]
-            i += 2
-            continue
-        if v[i] == "|":
-            out.append(cur)
-            cur = ""
-        else:
-            cur += v[i]
-        i += 1
-    out.append(cur)
-    return out
+    return [unescape(p) for p in split_escaped(v, "|")]
 
 
 def _split_dollar(v: str) -> list[str]:
-    out, cur, i = [], "", 0
-    while i < len(v):
-        if v[i] == "\\" and i + 1 < len(v):
-            cur += v[i + 1]
-            i += 2
-            continue
-        if v[i] == "$":
-            out.append(cur)
-            cur = ""
-        else:
-            cur += v[i]
-        i += 1
-    out.append(cur)
-    return out
+    return split_escaped(v, "$")
 
 
 def _like(s: str) -> str:
@@ -213,6 +197,8 @@ class Compiler:
             if code == "":
                 return "x.a = ?", [system]
             return "(x.a = ? AND x.b = ?)", [system, code]
+        if t != "token" and t != "quantity":
+            v = unescape(v)
         if t == "string":
             if mod == "exact":
                 return "x.b = ?", [v]

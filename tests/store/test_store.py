@@ -161,3 +161,13 @@ def test_composite_matches_components_of_one_element(store):
     assert q("77386006$true") == [] and q("other$yes") == []  # parts of two different characteristics
     with pytest.raises(Exception, match="joined by"):
         q("77386006")
+
+
+def test_escaped_separators():
+    from fhir_adapter.store.query import _split_dollar, _split_pipe, split_values
+
+    assert split_values("a\\,b,c") == ["a,b", "c"]
+    assert _split_pipe("http://x\\|y|code") == ["http://x|y", "code"]
+    assert _split_dollar("a\\$b$c") == ["a$b", "c"]
+    # a comma split leaves the other escapes for the next one
+    assert [_split_pipe(v) for v in split_values("s\\|1|a,b")] == [["s|1", "a"], ["b"]]
