@@ -306,7 +306,7 @@ class Compiler:
             raise Invalid(f"{src}.{ref} is not a reference")
         name, _, mod = rest.partition(":")
         sql, args = self.clause(src, Clause(name, mod or None, values, [], rest))
-        return (f"SELECT x.b FROM idx_reference x WHERE x.rtype = ? AND x.param = ? AND x.a = ? "
+        return (f"SELECT x.b AS rid FROM idx_reference x WHERE x.rtype = ? AND x.param = ? AND x.a = ? "
                 f"AND x.rid IN ({sql})"), [src, refp.code, rtype] + args
 
     def sort_key(self, rtype: str, key: str) -> str:
@@ -337,21 +337,57 @@ def _table(p: SearchParam) -> str:
     return p.type
 
 
-UNIVERSE = "SELECT u.id FROM resource u WHERE u.type = ? AND u.deleted = 0"
+UNIVERSE = "SELECT u.id AS rid FROM resource u WHERE u.type = ? AND u.deleted = 0"
+
+
+def _selectivity(compiler: Compiler, rtype: str, c: Clause) -> int:
+    """A guess at how few resources a clause matches (lower: fewer), to pick the one that drives."""
+    if c.name.startswith("_has:"):
+        return 6
+    p = compiler.param(rtype, c.name)
+    if c.chain:
+        return 0
+    if p.type == "reference" or c.name == "_id":
+        return 1
+    if p.type in ("string", "uri") or c.modifier == "text":
+        return 2
+    if p.type == "token" and any("|" in v and not v.endswith("|") for v in c.values):
+        return 3
+    if p.type in ("date", "number", "quantity"):
+        return 4
+    return 5  # a bare code such as type=contraindication matches many
 
 
 def compile_ids(compiler: Compiler, rtype: str, clauses: list[Clause]) -> tuple[str, list]:
-    """One SELECT of the matching ids: the clauses intersected (AND), or every live resource."""
-    parts, args = [], []
+    """One SELECT of the matching ids: the clauses ANDed, or every live resource.
+
+    The clause guessed most selective drives; every other simple clause is an EXISTS probe
+    on that resource's own index rows, so a large match set (type=contraindication) is never
+    built just to be intersected with a small one.
+    """
+    compiled = []
     for c in clauses:
         if c.name.startswith("_has:"):
             sql, a = compiler.has(rtype, c.name[5:] + (f":{c.modifier}" if c.modifier else ""), c.values)
         else:
             sql, a = compiler.clause(rtype, c)
-        parts.append(f"SELECT * FROM ({sql})")
-        args += a
-    if not parts:
+        probe = sql.startswith("SELECT x.rid FROM idx_") and not any(k in sql for k in (" UNION ", " EXCEPT "))
+        compiled.append((_selectivity(compiler, rtype, c), sql, a, probe))
+    if not compiled:
         return UNIVERSE, [rtype]
-    if len(parts) == 1:  # INTERSECT would have made the ids distinct; one clause must do it itself
-        return f"SELECT DISTINCT * FROM ({parts[0][len('SELECT * FROM ('):-1]})", args
-    return " INTERSECT ".join(parts), args
+    compiled.sort(key=lambda t: t[0])
+    _, driver_sql, driver_args, _ = compiled[0]
+    probes = [t for t in compiled[1:] if t[3]]
+    others = [t for t in compiled[1:] if not t[3]]
+    where, args = [], list(driver_args)
+    for _, sql, a, _ in probes:
+        # the probe looks up one resource's rows: make SQLite seek by (rtype, rid), not scan by value
+        sql = re.sub(r"^SELECT x\.rid FROM (idx_\w+) x", lambda mm: f"SELECT 1 FROM {mm.group(1)} x INDEXED BY "
+                     f"{mm.group(1)}_res", sql)
+        where.append(f"EXISTS ({sql} AND x.rid = m.rid)")
+        args += a
+    core = f"SELECT DISTINCT m.rid FROM ({driver_sql}) m" + (f" WHERE {' AND '.join(where)}" if where else "")
+    for _, sql, a, _ in others:
+        core += f" INTERSECT SELECT * FROM ({sql})"
+        args += a
+    return core, args

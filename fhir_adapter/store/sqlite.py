@@ -292,41 +292,46 @@ class Store:
         """_include: what the sources' reference parameter (or every one, for '*') points at."""
         if not sources:
             return []
-        conn = self._conn()
         out: dict[tuple[str, str], Stored] = {}
-        for s in sources:
-            q = "SELECT DISTINCT a, b FROM idx_reference WHERE rtype=? AND rid=? AND a IS NOT NULL"
-            args: list = [s.type, s.id]
+        by_type: dict[str, list[str]] = {}
+        for src in sources:
+            by_type.setdefault(src.type, []).append(src.id)
+        for stype, sids in by_type.items():
+            # one query for all sources of a type: the reference rows joined to what they name
+            q = (f"SELECT DISTINCT r.type, r.id, r.version, r.last_updated, r.body FROM idx_reference x "
+                 f"JOIN resource r ON r.type = x.a AND r.id = x.b AND r.deleted = 0 "
+                 f"WHERE x.rtype = ? AND x.rid IN ({','.join('?' * len(sids))})")
+            args: list = [stype, *sids]
             if param:
-                q += " AND param=?"
+                q += " AND x.param = ?"
                 args.append(param)
             if target_type:
-                q += " AND a=?"
+                q += " AND x.a = ?"
                 args.append(target_type)
-            for a, b in conn.execute(q, args).fetchall():
-                cur = self.current(a, b)
-                if cur and not cur.deleted:
-                    out[(a, b)] = cur
+            for t, i, v, lu, body in self._conn().execute(q, args).fetchall():
+                out[(t, i)] = Stored(t, i, v, lu, False, body)
         return list(out.values())
 
     def referencing(self, targets: list[Stored], source_type: str, param: str | None) -> list[Stored]:
         """_revinclude: resources of source_type whose reference parameter points at the targets."""
         if not targets:
             return []
-        conn = self._conn()
         out: dict[tuple[str, str], Stored] = {}
+        by_type: dict[str, list[str]] = {}
         for t in targets:
-            q = ("SELECT DISTINCT r.id, r.version, r.last_updated, r.body FROM idx_reference x JOIN resource r "
-                 "ON r.type = x.rtype AND r.id = x.rid AND r.deleted = 0 WHERE x.a=? AND x.b=?")
-            args: list = [t.type, t.id]
+            by_type.setdefault(t.type, []).append(t.id)
+        for ttype, tids in by_type.items():
+            q = (f"SELECT DISTINCT r.type, r.id, r.version, r.last_updated, r.body FROM idx_reference x "
+                 f"JOIN resource r ON r.type = x.rtype AND r.id = x.rid AND r.deleted = 0 "
+                 f"WHERE x.a = ? AND x.b IN ({','.join('?' * len(tids))})")
+            args: list = [ttype, *tids]
             if source_type != "*":
-                q += " AND x.rtype=?"
+                q += " AND x.rtype = ?"
                 args.append(source_type)
             if param:
-                q += " AND x.param=?"
+                q += " AND x.param = ?"
                 args.append(param)
-            for rid, v, lu, body in conn.execute(q, args).fetchall():
-                rt = json.loads(body)["resourceType"]
+            for rt, rid, v, lu, body in self._conn().execute(q, args).fetchall():
                 out[(rt, rid)] = Stored(rt, rid, v, lu, False, body)
         return list(out.values())
 

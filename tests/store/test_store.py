@@ -171,3 +171,23 @@ def test_escaped_separators():
     assert _split_dollar("a\\$b$c") == ["a$b", "c"]
     # a comma split leaves the other escapes for the next one
     assert [_split_pipe(v) for v in split_values("s\\|1|a,b")] == [["s|1", "a"], ["b"]]
+
+
+def test_and_of_every_kind_of_clause(store):
+    store.update({"resourceType": "Medication", "id": "m1", "status": "active", "code": {"text": "Alpha"}}, "m1")
+    store.update({"resourceType": "Medication", "id": "m2", "status": "active", "code": {"text": "Beta"}}, "m2")
+    for cid, mid, kind in (("c1", "m1", "warning"), ("c2", "m1", "indication"), ("c3", "m2", "warning")):
+        body = {"resourceType": "ClinicalUseDefinition", "id": cid, "type": kind, "subject": [{"reference": f"Medication/{mid}"}]}
+        body[kind] = {"description": "x"} if kind == "warning" else {"diseaseSymptomProcedure": {"concept": {"text": "y"}}}
+        store.update(body, cid)
+
+    def q(rtype, *clauses):
+        return sorted(search_ids(store, rtype, *clauses, limit=50))
+
+    chain = Clause("subject", "Medication", ["alpha"], ["code:text"])
+    assert q("ClinicalUseDefinition", Clause("type", None, ["warning"]), chain) == ["c1"]
+    assert q("ClinicalUseDefinition", chain, Clause("type", "not", ["warning"])) == ["c2"]
+    assert q("ClinicalUseDefinition", Clause("type", None, ["warning"]), Clause("subject", None, ["m2"])) == ["c3"]
+    has = Clause("_has:ClinicalUseDefinition:subject:type", None, ["indication"])
+    assert q("Medication", has, Clause("status", None, ["active"])) == ["m1"]
+    assert q("Medication", Clause("status", None, ["active"]), has, Clause("name", None, ["beta"])) == []
