@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..store import Store, StoreError
 from ..validation.profiles import Profiles
+from .cors import CORS
 from .formats import render, response_format
 from .load import load, load_profiles
 from .outcome import FhirError, error_outcome
@@ -19,13 +20,6 @@ DEFAULTS = {
     "LOAD": [],
     "BASE_URL": None,  # set behind a proxy; otherwise links use the URL the client called
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-}
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS, HEAD",
-    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization, If-Match, If-None-Match, If-None-Exist, "
-                                    "If-Modified-Since, Prefer, X-Requested-With",
-    "Access-Control-Expose-Headers": "Location, Content-Location, ETag, Last-Modified",
 }
 log = logging.getLogger(__name__)
 
@@ -87,7 +81,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.after_request
     def _cors(resp):
-        resp.headers.update(CORS)
+        if "Access-Control-Allow-Origin" not in resp.headers:  # FHIR responses carry them already
+            resp.headers.update(CORS)
         return resp
 
     return app

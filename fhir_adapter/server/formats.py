@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from functools import lru_cache
 
 from fhir.resources import get_fhir_model_class
 
@@ -18,6 +19,7 @@ def _mime(value: str) -> str:
     return value.split(";")[0].strip().lower()
 
 
+@lru_cache(maxsize=256)
 def response_format(fmt_param: str | None, accept: str | None) -> str:
     """JSON or XML for the response; 406 when the client accepts neither."""
     if fmt_param:
@@ -119,6 +121,8 @@ def _materialise(node):
 
 
 def render(resource: dict, fmt: str, pretty: bool = False) -> bytes:
+    if isinstance(resource, RawJson) and fmt == JSON and not pretty:
+        return resource.text.encode("utf-8")  # a stored resource as it is
     if fmt == XML or pretty:
         resource = _materialise(resource)
     if fmt == XML:

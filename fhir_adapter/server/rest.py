@@ -1,8 +1,9 @@
 """The FHIR RESTful interactions (http.html) as a Flask blueprint."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
 
 from fhir.resources import get_fhir_model_class
 from flask import Blueprint, Response, current_app, request
@@ -11,11 +12,13 @@ from ..store import Store, Stored
 from ..validation import Validator
 from . import search as searching
 from .capability import READ_ONLY, SERVED, capability_statement
+from .cors import CORS
 from .formats import RawJson, parse_body, render, response_format
 from .outcome import FhirError, outcome
 from .transaction import process_bundle
 
 bp = Blueprint("fhir", __name__)
+CORS_ITEMS = list(CORS.items())
 PREFIX = "/fhir"
 METHODS_TYPE = ["GET", "POST"]
 METHODS_INSTANCE = ["GET", "PUT", "DELETE"]
@@ -45,17 +48,21 @@ def pretty() -> bool:
 def respond(resource: dict | RawJson | None, status: int = 200, headers: dict | None = None) -> Response:
     f = fmt()
     body = render(resource, f, pretty()) if resource is not None else b""
-    resp = Response(body, status=status, mimetype=f if resource is not None else None)
-    if resource is not None:
-        resp.headers["Content-Type"] = f"{f}; charset=utf-8"
-    for k, v in (headers or {}).items():
-        resp.headers[k] = v
-    return resp
+    # every header in one list: werkzeug builds it once instead of setting headers one by one
+    items = [("Content-Type", f"{f}; charset=utf-8")] if resource is not None else []
+    items += CORS_ITEMS
+    if headers:
+        items += headers.items()
+    return Response(body, status=status, headers=items)
 
 
 def version_headers(s: Stored) -> dict:
-    lu = datetime.strptime(s.last_updated, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    return {"ETag": f'W/"{s.version}"', "Last-Modified": format_datetime(lu, usegmt=True)}
+    return {"ETag": f'W/"{s.version}"', "Last-Modified": _http_date(s.last_updated)}
+
+
+@lru_cache(maxsize=4096)
+def _http_date(instant: str) -> str:
+    return format_datetime(datetime.fromisoformat(instant), usegmt=True)
 
 
 def check_type(rtype: str, write: bool = False) -> None:
@@ -238,7 +245,7 @@ def do_read(rtype: str, rid: str) -> Response:
     if ims:
         try:
             since = parsedate_to_datetime(ims)
-            lu = datetime.strptime(s.last_updated, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+            lu = datetime.fromisoformat(s.last_updated)
             if lu.replace(microsecond=0) <= since:
                 return respond(None, 304, headers)
         except (TypeError, ValueError):
