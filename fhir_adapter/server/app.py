@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..store import Store, StoreError
 from ..validation.profiles import Profiles
-from .cors import CORS
+from .cors import CORS, PREFLIGHT
 from .formats import render, response_format
 from .load import load, load_profiles
 from .outcome import FhirError, error_outcome
@@ -72,17 +72,12 @@ def create_app(config: dict | None = None) -> Flask:
         log.exception("unhandled error")
         return fail(FhirError(500, f"internal error: {type(e).__name__}", "exception"))
 
-    @app.before_request
-    def _preflight():
-        if request.method == "OPTIONS":
-            resp = app.response_class(b"", status=200)
-            return resp
-        return None
-
     @app.after_request
     def _cors(resp):
         if "Access-Control-Allow-Origin" not in resp.headers:  # FHIR responses carry them already
             resp.headers.update(CORS)
+        if request.method == "OPTIONS":
+            resp.headers.update(PREFLIGHT)
         return resp
 
     return app

@@ -38,11 +38,12 @@ def base_url() -> str:
 
 
 def fmt() -> str:
-    return response_format(request.args.get("_format"), request.headers.get("Accept"))
+    fmt_param = request.args.get("_format") if request.query_string else None
+    return response_format(fmt_param, request.headers.get("Accept"))
 
 
 def pretty() -> bool:
-    return request.args.get("_pretty", "").lower() == "true"
+    return bool(request.query_string) and request.args.get("_pretty", "").lower() == "true"
 
 
 def respond(resource: dict | RawJson | None, status: int = 200, headers: dict | None = None) -> Response:
@@ -250,7 +251,8 @@ def do_read(rtype: str, rid: str) -> Response:
                 return respond(None, 304, headers)
         except (TypeError, ValueError):
             pass
-    shaping = [(k, request.args[k]) for k in ("_summary", "_elements") if request.args.get(k)]
+    shaping = [(k, request.args[k]) for k in ("_summary", "_elements") if request.args.get(k)] \
+        if request.query_string else []
     if not shaping:
         return respond(RawJson(s.body), 200, headers)  # the stored bytes as they are
     req = searching.parse(rtype, shaping, store(), False)

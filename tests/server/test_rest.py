@@ -259,7 +259,10 @@ def test_xml_round_trip(server):
 
 def test_cors_and_plain_json(server):
     r = requests.options(f"{server}/Medication", timeout=10)
-    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert r.headers["Access-Control-Allow-Origin"] == "*" and "If-Match" in r.headers["Access-Control-Allow-Headers"]
+    assert "PUT" in r.headers["Access-Control-Allow-Methods"]
+    g = requests.get(f"{server}/metadata", timeout=10)
+    assert g.headers["Access-Control-Allow-Origin"] == "*" and "ETag" in g.headers["Access-Control-Expose-Headers"]
     med = {"resourceType": "Medication", "status": "active", "code": {"text": "Plainjson"}}
     r = requests.post(f"{server}/Medication", data=json.dumps(med), headers={"Content-Type": "application/json"},
                       timeout=10)
