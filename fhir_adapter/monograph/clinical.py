@@ -49,6 +49,10 @@ _QUALIFIES = re.compile(r"^(?:including|incl\.|such as|especially|e\.\s?g\.|in p
                         r"as (?:an )?(?:adjunct|monotherapy|add-on)|alone or|with or without)\b", re.I)
 
 
+_CLAUSE_START = re.compile(r"^(?:who|which|that|whose|whom|where|when|if|unless|in whom|for whom|because|since|"
+                           r"although|though|but|while|whereas|so that)\b", re.I)
+
+
 def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[str, int]]:
     """Split a run of text that is a list: on ';' when it has them, otherwise on commas
     when every piece reads as a short noun phrase."""
@@ -56,6 +60,8 @@ def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[s
     if len(pieces) > 1:
         return [(p, offset + o) for p, o in pieces]
     commas = split_top_level(text, ",")
+    if any(_CLAUSE_START.match(p) for p, _ in commas[1:]):
+        return [(text, offset)]  # ", who have...", ", which...": a sentence with clauses, not a list
     words = [len(re.sub(r"\([^)]*\)", "", p).split()) for p, _ in commas]
     if len(commas) > 1 and all(w <= max_words for w in words[:-1]) and words[-1] <= max_words + 7:
         out = []

@@ -143,3 +143,9 @@ def test_dropsin_headings_closed_by_full_stops_and_drops():
     assert (adult.duration.value, adult.duration.high, adult.duration.unit) == (2, 3, "wk")  # from the next sentence
     assert (m.storage.temperature_low, m.storage.temperature_high, m.shelf_life.value) == (15, 25, 5)
     assert [(pr.unit, pr.unit_count, pr.fill_volume.value) for pr in m.presentations] == [("bottle", 1, 30)]
+
+
+def test_clauses_are_not_list_items():
+    m = read_monograph("X 5 mg tablets\n\nIndications\nTreatment of adults with moderate psoriasis, who have "
+                       "contraindications to other systemic treatments, including methotrexate or PUVA therapy.\n")
+    assert len(m.indications) == 1 and m.indications[0].text.endswith("PUVA therapy")
