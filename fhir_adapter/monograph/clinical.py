@@ -46,7 +46,8 @@ def _clean(s: str) -> str:
 
 _QUALIFIES = re.compile(r"^(?:including|incl\.|such as|especially|e\.\s?g\.|in particular|particularly|except|"
                         r"excluding|mainly|mostly|primarily|i\.\s?e\.|as part of|in combination with|"
-                        r"as (?:an )?(?:adjunct|monotherapy|add-on)|alone or|with or without)\b", re.I)
+                        r"as (?:an )?(?:adjunct|monotherapy|add-on)|alone or|with or without|resolving|resolved|"
+                        r"reversible|usually|generally|mostly mild)\b", re.I)
 
 
 _CLAUSE_START = re.compile(r"^(?:who|which|that|whose|whom|where|when|if|unless|in whom|for whom|because|since|"
@@ -141,7 +142,10 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
         body, boff = sent, 0
         # "System organ class: often - x; rarely - y" and "Lead-in: a, b, c"
         m = re.match(r"^([^:;,()]{3,80}):\s+(.+)$", sent)
-        if m and len(m.group(1).split()) <= 9:
+        if m and len(m.group(1).split()) <= 9 and kind == "warning" and not lists:
+            # "Lactic acidosis: a rare but serious complication...": the label names the warning
+            group = m.group(1).strip()
+        elif m and len(m.group(1).split()) <= 9:
             group, body, boff = m.group(1).strip(), m.group(2), m.start(2)
             lead_found = True
         else:
@@ -164,6 +168,10 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
         label_freq = None
         if group and kind == "undesirable-effect" and FREQUENCY_RE.match(group + " "):
             label_freq, group = group, None  # "Often: headache, dizziness"
+        elif group and kind == "undesirable-effect" and " - " in group:
+            soc, _, freq = group.rpartition(" - ")  # "Hepatobiliary disorders - Very rare: ..."
+            if FREQUENCY_RE.match(freq + " "):
+                group, label_freq = soc.strip(), freq.strip()
         if kind == "undesirable-effect" and FREQUENCY_RE.match(body.lstrip()):
             for piece, poff in split_top_level(body, ";"):
                 fm = FREQUENCY_RE.match(piece)
@@ -285,9 +293,9 @@ _USE_OF = re.compile(r"\b(?:concomitant|simultaneous|combined|concurrent|joint)\
                      r"\s+of\s+(?P<x>[^.;,]+?)(?=\s+(?:was|were|is|are|may|can|did|does|leads?|causes?|results?|"
                      r"increases?|decreases?|reduces?|enhances?|should|has|have)\b|[.;,]|$)", re.I)
 # "Thiazide diuretics and ACE inhibitors enhance the antihypertensive effect."
-_SUBJECT = re.compile(r"^(?P<x>[A-Z][^;:]{2,200}?)\s+(?:may\s+|can\s+|could\s+|significantly\s+|markedly\s+|do not\s+|does not\s+)?"
+_SUBJECT = re.compile(r"^(?P<x>[A-Za-z][^;:]{2,200}?)\s+(?:may\s+|can\s+|could\s+|significantly\s+|markedly\s+|do not\s+|does not\s+)?"
                       r"(?:increase|decrease|enhance|reduce|potentiate|weaken|strengthen|inhibit|induce|prolong|lower|"
-                      r"raise|intensify|slow|accelerate|alter|affect)s?\b")
+                      r"raise|intensify|slow|accelerate|alter|affect|impair|cause)s?\b")
 _CONCOMITANT_X = re.compile(r"\b(?:concomitant|simultaneous|concurrent)\s+(?P<x>[a-z][\w-]*(?:\s+[\w-]+)?)\s+"
                             r"(?:intake|use|administration|consumption|therapy)\b", re.I)
 _X_DOSE = re.compile(r"\bthe\s+(?P<x>[a-z][\w-]{3,})\s+(?:dose|doses|dosage)\b", re.I)
@@ -323,6 +331,12 @@ def _extend_list(sent: str, m: re.Match) -> str:
     return ", ".join([x] + taken)
 
 
+# a "Head: ..." that names no substance: "Pharmacokinetic interactions: ...", "Other: ..."
+_GENERAL_HEAD = re.compile(r"^(?:other|general|in vitro|in vivo|studies|absence of interactions?|no interactions?|"
+                           r"(?:pharmacokinetic|pharmacodynamic|drug|other)?\s*interactions?|combinations?\b.*|"
+                           r"concomitant use\b.*|precautions?\b.*|paediatric population|pediatric population)$", re.I)
+
+
 def _split_interactants(x: str) -> list[str]:
     x = re.sub(r"^(?:the\s+|other\s+|drugs? such as\s+)", "", x.strip(), flags=re.I)
     out: list[str] = []
@@ -333,8 +347,9 @@ def _split_interactants(x: str) -> list[str]:
             p = p.strip().strip(".")
             if not p:
                 continue
-            # "CYP1A2, 2B6, 2C8": bare codes stay with the named item before them.
-            if out and re.match(r"^\d\w*$", p):
+            # "CYP1A2, 2B6, 2C8": bare codes stay with the named item before them, and so does
+            # a piece that only qualifies it ("diuretics, especially loop diuretics")
+            if out and (re.match(r"^\d\w*$", p) or _QUALIFIES.match(p)):
                 out[-1] = f"{out[-1]}, {p}"
             elif re.search(r"[a-z]{3,}", p, re.I):
                 out.append(p)
@@ -370,8 +385,16 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
         for sent, soff in sentences(text):
             found: list[str] = []
             effect = sent
-            for rx in (_SUBJECT, _WITH, _USE_OF, _CONCOMITANT_X, _OF, _X_DOSE, _INHIBIT):
-                for m in rx.finditer(sent):
+            head = None
+            hm = re.match(r"^([^:;]{2,160}):\s+(\S.*)$", sent)
+            if hm and not _GENERAL_HEAD.match(hm.group(1).strip()):
+                head = hm.group(1)  # "Iodinated contrast agents: may cause renal failure..."
+            body = hm.group(2) if head else sent
+            # each clause of "A may reduce...; B may increase..." may name its own interactant
+            clauses = [c for c, _ in split_top_level(body, ";")] or [body]
+            for rx, clause in [(rx, c) for rx in (_SUBJECT,) for c in clauses] + \
+                    [(rx, sent) for rx in (_WITH, _USE_OF, _CONCOMITANT_X, _OF, _X_DOSE, _INHIBIT)]:
+                for m in rx.finditer(clause):
                     if rx is _SUBJECT and (_CLAUSE_WORD.search(m.group("x")) or
                                            re.match(r"(?:it|this|these|they|there|such|in|during|when|if|after|"
                                                     r"simultaneous|concomitant|combined|concurrent|joint|"
@@ -379,12 +402,14 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
                         continue  # "It is possible to reduce...": no noun phrase before the verb
                     if rx is _USE_OF and re.search(r"\swith\s", m.group("x")):
                         continue  # "use of X with A, B": the with-pattern reads that list
-                    x_text = _extend_list(sent, m) if rx is _WITH else m.group("x")
+                    x_text = _extend_list(clause, m) if rx is _WITH else m.group("x")
                     for x in _split_interactants(x_text):
                         if label and (label.lower() in x.lower() or x.lower() in label.lower()):
                             continue
                         if not is_self(x) and not any(x.lower() == f.lower() for f in found):
                             found.append(x)
+            if head and not found:
+                found = [x for x in _split_interactants(head) if not is_self(x)]
             span = Span(off + soff, off + soff + len(sent))
             for x in found:
                 if any(x.lower() in i.interactant.lower() for i in out[-len(found):] if i.span == span):

@@ -18,6 +18,9 @@ _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?
 _QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*ml))", re.I)
 
 
+_CROSS_REF = re.compile(r"\bsee (?:section|sections|paragraph)\b|\bfull list of excipients\b", re.I)
+
+
 def per_unit(text: str) -> Quantity | None:
     m = _PER.search(text)
     if not m:
@@ -82,10 +85,11 @@ def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, no
     return Ingredient(name, active, Span(start, start + len(raw)), amount, note=" ".join(x for x in (note, extra) if x) or None)
 
 
-def read_composition(blocks: list[Block], default_per: Quantity | None) -> list[Ingredient]:
+def read_composition(blocks: list[Block], default_per: Quantity | None, active: bool = True) -> list[Ingredient]:
+    """Ingredients of the blocks; `active` is the role of lines that name none (an SmPC's list
+    of excipients names only excipients)."""
     out: list[Ingredient] = []
     per = default_per
-    active = True
     note = None
     for b in blocks:
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
@@ -99,6 +103,8 @@ def read_composition(blocks: list[Block], default_per: Quantity | None) -> list[
             if b.label or text.rstrip().endswith(":"):
                 continue
         body = strip_bullet(text)
+        if _CROSS_REF.search(body):
+            continue  # "For the full list of excipients, see section 6.1." names no ingredient
         boff = off + text.find(body[:5]) if body else off
         m = _ROLE.match(body)
         if m:

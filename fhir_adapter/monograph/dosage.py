@@ -185,4 +185,9 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
                         else:
                             d.condition_range = Quantity(lo, "ml/min", high=hi)
                     out.append(d)
+    if section_route:
+        # "Method of administration: oral use." after the regimens still names their route
+        for d in out:
+            if d.route is None:
+                d.route = section_route
     return out, instructions

@@ -104,6 +104,9 @@ def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
     p = m.product
     per = p.strength.per if p.strength else None
     m.ingredients = read_composition(blocks_of(blocks, "composition"), per)
+    known = {i.name.lower() for i in m.ingredients}
+    m.ingredients += [i for i in read_composition(blocks_of(blocks, "excipients"), per, active=False)
+                      if i.name.lower() not in known]
     actives = [i for i in m.ingredients if i.active]
     if p.strength is None and actives and actives[0].amount and actives[0].amount.quantity:
         p.strength = actives[0].amount

@@ -15,17 +15,20 @@ from .text import Para, paragraphs
 
 # The usual order of sections in a Russian-style instruction, an SmPC and a US PI alike.
 ORDER = [
-    "title", "description", "trade_name", "inn", "composition", "dose_form", "appearance",
+    "title", "description", "trade_name", "inn", "composition", "dose_form", "appearance", "parts",
     "pharmacotherapeutic_group", "atc", "pharmacology", "pharmacodynamics",
     "pharmacokinetics", "indications", "contraindications", "cautions", "pregnancy",
     "dosage", "administration", "undesirable_effects", "overdose", "interactions",
-    "warnings", "driving", "release_form", "packaging", "storage", "shelf_life",
+    "warnings", "driving", "excipients", "incompatibilities", "release_form", "packaging", "storage", "shelf_life",
     "dispensing", "manufacturer", "registration",
 ]
 RANK = {k: i for i, k in enumerate(ORDER)}
 
 _H = [
-    ("trade_name", r"trade name|invented name|proprietary name|brand name"),
+    ("trade_name", r"trade name|invented name|proprietary name|brand name|name of the medicinal product"),
+    ("parts", r"clinical particulars|pharmaceutical particulars|full prescribing information"),
+    ("excipients", r"list of excipients|excipients|inactive ingredients"),
+    ("incompatibilities", r"incompatibilities"),
     ("inn", r"international non-?proprietary name|inn|active ingredients?|generic name"),
     ("composition", r"(qualitative and quantitative )?composition( per .*| of .*)?|ingredients"),
     ("dose_form", r"(dosage|pharmaceutical) forms?|dosage forms? and strengths?"),
@@ -231,13 +234,17 @@ def segment(text: str) -> tuple[list[Block], list[Section]]:
     blocks: list[Block] = []
     for p in paras:
         b = Block(p, content=p.text, content_start=p.span.start)
-        kind = match_heading(p.text) if not p.bullet else None
+        kind = match_heading(p.text)
+        if kind and p.bullet and not re.match(r"^\s*\d", p.text):
+            kind = None  # "- Contraindications" is an item; "2. COMPOSITION" a numbered heading
+        if kind:
+            p.bullet = False
         if kind and (len(p.text) < 90):
             b.kind, b.heading = kind, p.text.rstrip(":").strip()
         else:
             inline = _split_inline(p)
             # Inside a composition, "Active ingredient: X 5 mg" is a line of it, not a new section.
-            if inline and inline[0] == "inn" and blocks and _open_kind(blocks) == "composition":
+            if inline and inline[0] in ("inn", "excipients") and blocks and _open_kind(blocks) == "composition":
                 inline = None
             if inline and not p.bullet:
                 b.kind, b.heading, b.inline = inline[0], p.text.split(":", 1)[0].strip(), True

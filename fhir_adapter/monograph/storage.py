@@ -46,6 +46,8 @@ def read_storage(blocks: list[Block]) -> StorageCondition | None:
                 cond.temperature_high = _n(mx.group("v"))
                 used = True
             mn = _MIN.search(text)
+            if mn and mx and mn.start() < mx.end() and mx.start() < mn.end():
+                mn = None  # "do not store above 30 °C" is a maximum, not "above 30 °C"
             if mn and cond.temperature_low is None:
                 cond.temperature_low = _n(mn.group("v"))
                 used = True
