@@ -25,6 +25,13 @@ _COUNT_IN = re.compile(rf"^{_ALTS}\s+(?P<what>[a-z][\w\s-]*?)(?:\s+of\s+(?P<each
                        rf"packed in|per)\b", re.I)
 _VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*ml\b(?:\s*\([^)]*\))?(?:\s*(?:,|or|and|/)\s*{NUM}\s*ml\b(?:\s*\([^)]*\))?)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*ml\b)(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|(?:medicinal\s+)?product|concentrate|preparation))?\s+"
                         rf"(?:each\s+)?(?:in|into)\b", re.I)
+# "Bottles of 30", "PVC/aluminium blisters in cartons of 30, 60 or 120 film-coated tablets",
+# "HDPE bottle with a screw cap containing 100 tablets": a container and how many units it holds
+_OF_COUNT = re.compile(rf"^(?P<c>[A-Za-z][\w/ ,-]*?)\s+of\s+{_ALTS}(?:\s+(?P<what>[a-z][\w -]*?))?\s*(?:$|[.;:(]|\s+NDC\b)",
+                       re.I)
+_IN_OF = re.compile(rf"^(?P<inner>[A-Za-z][\w/ ,-]*?)\s+in\s+(?P<outer>[\w ]+?)\s+of\s+{_ALTS}\s+(?P<what>[a-z][\w -]*)",
+                    re.I)
+_CONTAINING = re.compile(rf"^(?P<c>[A-Za-z].*?)\bcontaining\s+{_ALTS}\s+(?P<what>[a-z][\w -]*)", re.I)
 _MATERIAL = re.compile(r"\b(?:made of|of)\s+((?:colou?rless |dark |brown |amber |neutral |clear )*(?:glass|polyvinyl chloride|PVC|"
                        r"aluminium|aluminum|polyethylene|polypropylene|cardboard|paper)[\w\s]*?)(?=[,.;]|\s+with|\s+and|$)", re.I)
 
@@ -64,6 +71,27 @@ def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[Pac
                     levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, "ml") for v in _alts(vm.group("alts"))],
                                                material=mat.group(1).strip() if mat else None, inner="liquid"))
                     continue
+            io = _IN_OF.match(sent)
+            if io and container_in(io.group("outer")) and (_unit_of(io.group("what")) or unit_hint):
+                inner = container_in(io.group("inner"))
+                levels.append(PackageLevel(container_in(io.group("outer")), sent,
+                                           counts=[int(v) for v in _alts(io.group("alts"))],
+                                           material=f"{io.group('inner').strip()}" if inner else None,
+                                           inner=_unit_of(io.group("what")) or unit_hint))
+                continue
+            for rx in (_CONTAINING, _OF_COUNT):
+                dm = rx.match(sent)
+                what = (dm.group("what") or "") if dm else ""
+                unit = (_unit_of(what) or unit_hint) if dm else None
+                cont = container_in(dm.group("c")) if dm else None
+                if dm and cont and unit and not container_in(what):
+                    levels.append(PackageLevel(cont, sent, counts=[int(v) for v in _alts(dm.group("alts"))],
+                                               material=mat.group(1).strip() if mat else None, inner=unit))
+                    break
+            else:
+                dm = None
+            if dm:
+                continue
             cm = _COUNT_IN.match(sent)
             if cm:
                 what = cm.group("what")
@@ -79,24 +107,40 @@ def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[Pac
 
 
 def _presentations(levels: list[PackageLevel], unit_hint: str | None) -> list[Presentation]:
-    """Every pack the levels allow, outermost container first with its quantity in the one above."""
+    """Every pack the levels allow, outermost container first with its quantity in the one above.
+
+    Each level that holds the product itself (a fill volume, or units of presentation) roots
+    a chain of the levels that hold it, outwards; a label may describe several packs."""
     if not levels:
         return []
     by_inner = {lv.inner: lv for lv in levels}
-    primary = next((lv for lv in levels if lv.inner == "liquid"), None)
+    roots = [lv for lv in levels if lv.inner == "liquid" or lv.inner in UNITS_OF_PRESENTATION
+             or (lv.inner == unit_hint and unit_hint)]
+    out: list[Presentation] = []
+    used: set[int] = set()
+    for root in roots:
+        if id(root) in used:
+            continue
+        out += _chain_presentations(root, by_inner, used, unit_hint)
+    return out
+
+
+def _chain_presentations(root: PackageLevel, by_inner: dict, used: set[int], unit_hint: str | None) -> list[Presentation]:
+    primary = root if root.inner == "liquid" else None
     chain: list[PackageLevel] = []  # innermost first
     if primary:
         unit, cur = primary.container, primary.container
     else:
-        first = next((lv for lv in levels if lv.inner in UNITS_OF_PRESENTATION), levels[0])
-        chain.append(first)
-        unit = first.inner if first.inner in UNITS_OF_PRESENTATION else (unit_hint or "unit")
-        cur = first.container
+        chain.append(root)
+        unit = root.inner if root.inner in UNITS_OF_PRESENTATION else (unit_hint or "unit")
+        cur = root.container
+    used.add(id(root))
     seen = {id(lv) for lv in chain}
     while cur in by_inner and id(by_inner[cur]) not in seen:
         lv = by_inner[cur]
         chain.append(lv)
         seen.add(id(lv))
+        used.add(id(lv))
         cur = lv.container
     if not chain:
         return []

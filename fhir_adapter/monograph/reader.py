@@ -195,6 +195,12 @@ def _read_dosage(m: Monograph, blocks: list[Block]) -> None:
 
 def _read_storage(m: Monograph, blocks: list[Block]) -> None:
     m.storage = read_storage(blocks_of(blocks, "storage"))
+    if m.storage is None or (m.storage.temperature_low is None and m.storage.temperature_high is None):
+        # "HOW SUPPLIED/STORAGE AND HANDLING": storage sentences inside the packaging section
+        extra = [b for b in blocks_of(blocks, "release_form", "packaging")
+                 if not (b.heading and not b.inline) and re.search(r"\bstore\b|°\s*C", _content(b), re.I)]
+        if extra:
+            m.storage = read_storage(blocks_of(blocks, "storage") + extra)
     m.shelf_life, m.shelf_life_span = read_shelf_life(blocks_of(blocks, "shelf_life"))
     if m.shelf_life is None and blocks_of(blocks, "shelf_life"):
         m.warnings.append(Warning("shelf life given but not read", text=m.section_text("shelf_life")[:200]))
