@@ -183,8 +183,9 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
                             out.append((_clean(t), base + boff + o, g or group, freq))
             continue
         split_lists = lists or lead_found
+        # a warning written as prose keeps its ';' clauses together; listed items are split
         pieces = _items_from_list(body, boff) if split_lists else \
-            [(p, boff + o) for p, o in split_top_level(body, ";")]
+            [(body, boff)] if kind == "warning" else [(p, boff + o) for p, o in split_top_level(body, ";")]
         for piece, poff in pieces:
             freq = label_freq or sent_freq
             for t, o, g in (_expand_parenthetical(piece, poff) if kind == "undesirable-effect" else [(piece, poff, None)]):

@@ -29,6 +29,8 @@ _MAX_DAY = re.compile(rf"(?:maximum|max\.?)\s+daily\s+dose[^.;\d]*?(?P<v>{NUM})\
                       rf"daily dose (?:must|should) not exceed\s+(?P<v2>{NUM})\s*(?P<u2>mg|g|ml|mcg)\b", re.I)
 _MAX_ONCE_DAILY = re.compile(rf"maximum\s+(?:single\s+)?dose\s+(?:is|of)\s+(?P<v>{NUM})\s*(?P<u>mg|g|mcg|ml)\b"
                              r"[^.;]*?\b(?:once (?:a day|daily)|1 time (?:a|per) day|per day|a day|daily)", re.I)
+_SINGLE_DAILY = re.compile(r"\b(?:as a single (?:daily )?dose|in (?:a single|one) (?:daily )?dose|once daily|"
+                           r"once a day)\b", re.I)
 _METHOD = re.compile(r"\b(drip|jet|bolus|infusion|stream)\b", re.I)
 _CC = re.compile(rf"\b(?:CC|creatinine clearance|CrCl|eGFR|GFR)\s*(?P<rel>more than|less than|over|under|>|<|≥|≤)?\s*"
                  rf"(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<u>ml/min(?:/1\.73\s*m2)?)", re.I)
@@ -142,6 +144,9 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
                 prev_end = m.end()
                 q = amount_from_match(m)
                 freq, fmax, period, punit, daily_total = _frequency(after)
+                if daily_total and _SINGLE_DAILY.search(after):
+                    # "20 to 40 mg per day given as a single daily dose": once a day
+                    freq, daily_total = 1, False
                 if freq is None and not daily_total:
                     f2 = _frequency(before)
                     if f2[0] is not None and not f2[4]:

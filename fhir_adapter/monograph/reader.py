@@ -13,7 +13,7 @@ from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
 from .sections import Block, blocks_of, segment
 from .storage import read_shelf_life, read_storage
-from .text import sentences
+from .text import Para, sentences
 from .vocabulary import FORM_UNIT, dose_form_in, routes_in
 
 T = TypeVar("T")
@@ -104,6 +104,9 @@ def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
     p = m.product
     per = p.strength.per if p.strength else None
     m.ingredients = read_composition(blocks_of(blocks, "composition"), per)
+    if not m.ingredients:
+        # a US PI states its composition in DESCRIPTION: "Each tablet contains ... Inactive ingredients: ..."
+        m.ingredients = read_composition(_composition_sentences(blocks_of(blocks, "appearance")), per)
     known = {i.name.lower() for i in m.ingredients}
     m.ingredients += [i for i in read_composition(blocks_of(blocks, "excipients"), per, active=False)
                       if i.name.lower() not in known]
@@ -126,6 +129,24 @@ def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
     if not m.ingredients and blocks_of(blocks, "composition"):
         m.warnings.append(Warning("composition section has no readable ingredient",
                                   text=" ".join(b.para.text for b in blocks_of(blocks, "composition"))[:300]))
+
+
+_COMPOSITION_SENTENCE = re.compile(r"\b(?:each|one|1)\s+[\w-]+(?:\s+[\w-]+)?\s+contains\b|"
+                                   r"\b(?:inactive ingredients|excipients)\s*:", re.I)
+
+
+def _composition_sentences(blocks: list[Block]) -> list[Block]:
+    """The sentences of a description that state composition, as blocks of their own."""
+    out = []
+    for b in blocks:
+        if b.heading and not b.inline:
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for sent, soff in sentences(text):
+            if _COMPOSITION_SENTENCE.search(sent):
+                span = Span(off + soff, off + soff + len(sent))
+                out.append(Block(Para(sent, span, 0), kind="composition", content=sent, content_start=span.start))
+    return out
 
 
 def _read_clinical(m: Monograph, blocks: list[Block]) -> None:
