@@ -149,8 +149,9 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
             group, body, boff = m.group(1).strip(), m.group(2), m.start(2)
             lead_found = True
         else:
-            lm = _CAUTION_LEAD.match(sent) or (kind == "undesirable-effect" and _AE_LEAD.match(sent)) \
-                or _LEAD_IN.match(sent)
+            lm = _CAUTION_LEAD.match(sent) or (kind == "undesirable-effect" and (_AE_LEAD.match(sent)
+                                                                                  or _LEAD_IN.match(sent))) \
+                or (kind not in ("warning", "undesirable-effect") and _LEAD_IN.match(sent))
             if lm and (";" in sent or "," in sent[lm.end():]) and lm.end() < len(sent) - 3:
                 lead = lm.group("lead").strip(" ,")
                 group = lead or None

@@ -8,7 +8,17 @@ from typing import TypeVar
 from .clinical import interactions_of, items_of, population_of
 from .composition import read_composition
 from .dosage import read_dosage
-from .model import Amount, ClinicalItem, Monograph, Presentation, Product, Quantity, Span, Warning
+from .model import (
+    Amount,
+    Classification,
+    ClinicalItem,
+    Monograph,
+    Presentation,
+    Product,
+    Quantity,
+    Span,
+    Warning,
+)
 from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
 from .sections import Block, blocks_of, segment
@@ -98,6 +108,17 @@ def _read_product(m: Monograph, blocks: list[Block]) -> None:
         p.appearance = " ".join(_content(b) for b in appearance if not (b.heading and not b.inline))
     p.registration_number, p.ndc = registration_of(m.text)
     m.classifications = read_classifications(blocks_of(blocks, "pharmacotherapeutic_group", "atc"))
+    if not any(c.system == "pharmacotherapeutic-group" for c in m.classifications):
+        # "Lisinopril, an oral long-acting angiotensin converting enzyme inhibitor, is ...": the class
+        # a description gives its drug in apposition
+        for b in blocks_of(blocks, "appearance", "description"):
+            names = "|".join(re.escape(n) for n in (p.name, p.inn or "") if n)
+            am = re.match(rf"^(?:{names})\s*,\s*an?\s+([^,;]{{5,90}}?),\s+is\b", _content(b), re.I) if names else None
+            if am:
+                start = (b.content_start if b.inline else b.para.span.start) + am.start(1)
+                m.classifications.append(Classification("pharmacotherapeutic-group", am.group(1).strip(),
+                                                        Span(start, start + len(am.group(1)))))
+                break
 
 
 def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
