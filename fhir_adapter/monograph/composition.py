@@ -8,13 +8,17 @@ from .quantities import AMOUNT_RE, amount_from_match, num, unit_key
 from .sections import Block
 from .text import split_top_level, strip_bullet
 
-_ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|excipients?|inactive ingredients?|"
+_ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|excipients?(?:\(s\))?(?: with known effects?)?|"
+                   r"(?:the following )?inactive ingredients?|"
                    r"auxiliary substances|other ingredients?|(?:the )?(?:capsule|tablet) (?:shell|coating|core)|"
                    r"hard gelatin capsule|film[- ]coating|coating|shell)\s*:\s*", re.I)
 _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
                   r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
                   r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
                   r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains", re.I)
+_ROLE_MIDWAY = re.compile(r"\s+and\s+(?:the\s+following\s+)?(?:inactive ingredients|excipients)\s*:\s*", re.I)
+# pharmacopoeia marks after a name ("calcium carbonate, USP") are no ingredient of their own
+_PHARMACOPOEIA = re.compile(r"^(?:USP|NF|FCC|BP|EP|Ph\.?\s?Eur\.?|JP)$", re.I)
 _QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*ml))", re.I)
 
 
@@ -35,7 +39,7 @@ def per_unit(text: str) -> Quantity | None:
 
 def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, note: str | None) -> Ingredient | None:
     raw = piece.strip().rstrip(";.")
-    if not re.search(r"[A-Za-z]{3,}", raw):
+    if not re.search(r"[A-Za-z]{3,}", raw) or _PHARMACOPOEIA.match(raw):
         return None
     # Brackets explain ("about 0.8 mg of dry matter", "E171"); amounts are read outside them.
     outside = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), raw)
@@ -103,6 +107,10 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             if b.label or text.rstrip().endswith(":"):
                 continue
         body = strip_bullet(text)
+        if b.label and (lm := _ROLE.match(body.rstrip(":") + ":")):
+            # "Excipient(s) with known effect" on a line of its own sets the role of what follows
+            active = lm.group("role").lower().startswith("active")
+            continue
         if _CROSS_REF.search(body):
             continue  # "For the full list of excipients, see section 6.1." names no ingredient
         boff = off + text.find(body[:5]) if body else off
@@ -110,8 +118,22 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
         if m:
             role = m.group("role").lower()
             active = role.startswith("active")
-            note = None if role.startswith(("active", "excipient", "inactive", "auxiliary", "other")) else m.group("role")
+            note = None if role.startswith(("active", "excipient", "inactive", "auxiliary", "other", "the following")) \
+                else m.group("role")
             body, boff = body[m.end():], boff + m.end()
+        elif (mid := _ROLE_MIDWAY.search(body)) is not None:
+            # "... contain 10 mg atorvastatin and the following inactive ingredients: a, b, c"
+            head, tail = body[:mid.start()], body[mid.end():]
+            pm = _PER.search(head)
+            if pm and "contains" in pm.group(0).lower():
+                per = per_unit(pm.group(0)) or per
+                boff, head, tail_off = boff + pm.end(), head[pm.end():], mid.end() - pm.end()
+            else:
+                tail_off = mid.end()
+            out += [i for piece, poff in split_top_level(head, ",;")
+                    if (i := _parse_piece(piece, boff + poff, True, per, None))]
+            active, note = False, None
+            body, boff = tail, boff + tail_off
         elif b.label:
             continue
         # "Each tablet contains 500 mg metformin": the sentence gives the unit and the amount.

@@ -125,6 +125,12 @@ class Block:
     labels: list[str] = field(default_factory=list)
 
 
+_BOILERPLATE = re.compile(r"^(?:these highlights do not include|highlights of prescribing information|"
+                          r"summary of product characteristics|package leaflet|ministry of health|"
+                          r"instructions? for (?:the )?medical use|patient information leaflet|initial u\.?s\.? approval)",
+                          re.I)
+
+
 def match_heading(text: str) -> str | None:
     t = _NUMBERING.sub("", text).strip().rstrip(":.").strip()
     t = re.sub(r"\s+", " ", t)
@@ -253,9 +259,14 @@ def segment(text: str) -> tuple[list[Block], list[Section]]:
                 b.label = True
         blocks.append(b)
 
-    # The first paragraph is the title; untitled ones before any heading describe the product.
-    if blocks and blocks[0].kind is None:
-        blocks[0].kind = "title"
+    # The first paragraph that is not a leaflet's boilerplate is the title; untitled ones before
+    # any heading describe the product.
+    first = next((b for b in blocks if b.kind is None and not _BOILERPLATE.search(b.para.text)), None)
+    if first is not None and not any(b.heading for b in blocks[:blocks.index(first)] if b.kind not in (None, "trade_name")):
+        first.kind = "title"
+        for b in blocks[:blocks.index(first)]:
+            if b.kind is None:
+                b.kind, b.inferred = "description", True
     # Walk runs of untitled blocks; a block heading's own content follows it.
     i, current, current_inline = 0, None, False
     while i < len(blocks):

@@ -149,3 +149,21 @@ def test_clauses_are_not_list_items():
     m = read_monograph("X 5 mg tablets\n\nIndications\nTreatment of adults with moderate psoriasis, who have "
                        "contraindications to other systemic treatments, including methotrexate or PUVA therapy.\n")
     assert len(m.indications) == 1 and m.indications[0].text.endswith("PUVA therapy")
+
+
+def test_leaflet_boilerplate_is_not_the_title_and_roles_stated_midway():
+    text = ("These highlights do not include all the information needed to use EXAMPLOR safely.\n"
+            "EXAMPLOR (examplorin) Tablets for oral use\n\n11 DESCRIPTION\n"
+            "Each tablet contains 10 mg examplorin and the following inactive ingredients: calcium carbonate, USP; "
+            "lactose monohydrate, NF.\n")
+    m = read_monograph(text)
+    assert m.product.name.startswith("EXAMPLOR")
+    assert [(i.name, i.active) for i in m.ingredients] == [
+        ("examplorin", True), ("calcium carbonate", False), ("lactose monohydrate", False)]
+
+
+def test_role_label_on_its_own_line():
+    text = ("X 2.5 mg tablets\n\nComposition\nEach tablet contains 2.5 mg examplin.\n\nExcipient(s) with known effect\n\n"
+            "Lactose monohydrate - 66 mg per tablet\n")
+    m = read_monograph(text)
+    assert [(i.name, i.active) for i in m.ingredients] == [("examplin", True), ("Lactose monohydrate", False)]
