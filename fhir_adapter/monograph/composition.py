@@ -16,6 +16,9 @@ _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?
                   r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
                   r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
                   r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains", re.I)
+_STRENGTH_LIST = re.compile(r"(?P<values>\d+(?:[.,]\d+)?(?:\s*,\s*\d+(?:[.,]\d+)?)+\s*,?\s*(?:or|and)\s*\d+(?:[.,]\d+)?)"
+                            r"\s*(?P<unit>mg|g|mcg|µg|ml)\s+(?P<name>[A-Za-z][\w-]*(?:\s+(?!(?:and|or|with|in|the|as)\b)[a-z][\w-]*)?)",
+                            re.I)
 _ROLE_MIDWAY = re.compile(r"\s+and\s+(?:the\s+following\s+)?(?:inactive ingredients|excipients)\s*:\s*", re.I)
 # pharmacopoeia marks after a name ("calcium carbonate, USP") are no ingredient of their own
 _PHARMACOPOEIA = re.compile(r"^(?:USP|NF|FCC|BP|EP|Ph\.?\s?Eur\.?|JP)$", re.I)
@@ -23,6 +26,19 @@ _QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*
 
 
 _CROSS_REF = re.compile(r"\bsee (?:section|sections|paragraph)\b|\bfull list of excipients\b", re.I)
+
+
+def _one_strength(body: str) -> tuple[str, tuple[str, str] | None]:
+    """'contain 10, 20, 40, or 80 mg atorvastatin': one label, several strengths. The first is
+    read and the others returned as (name, note); the text keeps its length, so offsets into
+    it still point at the source."""
+    alt = _STRENGTH_LIST.search(body)
+    if not alt:
+        return body, None
+    values = re.findall(r"\d+(?:[.,]\d+)?", alt.group("values"))
+    repl = f"{values[0]} {alt.group('unit')} {alt.group('name')}"
+    note = (alt.group("name"), f"also {', '.join(values[1:])} {alt.group('unit')}")
+    return body[:alt.start()] + repl.ljust(alt.end() - alt.start()) + body[alt.end():], note
 
 
 def per_unit(text: str) -> Quantity | None:
@@ -113,6 +129,7 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             continue
         if _CROSS_REF.search(body):
             continue  # "For the full list of excipients, see section 6.1." names no ingredient
+        body, also = _one_strength(body)
         boff = off + text.find(body[:5]) if body else off
         m = _ROLE.match(body)
         if m:
@@ -125,13 +142,16 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             # "... contain 10 mg atorvastatin and the following inactive ingredients: a, b, c"
             head, tail = body[:mid.start()], body[mid.end():]
             pm = _PER.search(head)
+            cm = re.search(r"\bcontains?\b", head, re.I)
             if pm and "contains" in pm.group(0).lower():
                 per = per_unit(pm.group(0)) or per
                 boff, head, tail_off = boff + pm.end(), head[pm.end():], mid.end() - pm.end()
+            elif cm:  # "LIPITOR Tablets for oral administration contain 10 mg atorvastatin"
+                boff, head, tail_off = boff + cm.end(), head[cm.end():], mid.end() - cm.end()
             else:
                 tail_off = mid.end()
             out += [i for piece, poff in split_top_level(head, ",;")
-                    if (i := _parse_piece(piece, boff + poff, True, per, None))]
+                    if (i := _parse_piece(piece, boff + poff, True, per, also[1] if also and also[0] in piece else None))]
             active, note = False, None
             body, boff = tail, boff + tail_off
         elif b.label:
@@ -153,4 +173,7 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             ing = _parse_piece(piece, boff + poff, active, per, note)
             if ing:
                 out.append(ing)
+        for ing in out if also else ():
+            if ing.name == also[0] and also[1] not in (ing.note or ""):
+                ing.note = "; ".join(x for x in (ing.note, also[1]) if x)
     return out

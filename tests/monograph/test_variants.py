@@ -167,3 +167,12 @@ def test_role_label_on_its_own_line():
             "Lactose monohydrate - 66 mg per tablet\n")
     m = read_monograph(text)
     assert [(i.name, i.active) for i in m.ingredients] == [("examplin", True), ("Lactose monohydrate", False)]
+
+
+def test_several_strengths_on_one_label():
+    text = ("EXAMPLOR tablets\n\n11 DESCRIPTION\nEXAMPLOR Tablets for oral administration contain 10, 20, 40, or 80 mg "
+            "examplorin and the following inactive ingredients: calcium carbonate, USP.\n")
+    m = read_monograph(text)
+    first = m.ingredients[0]
+    assert (first.name, first.amount.quantity.value, first.note) == ("examplorin", 10, "also 20, 40, 80 mg")
+    assert m.text[first.span.start:first.span.end].startswith("10, 20, 40")  # the span still points at the source
