@@ -25,28 +25,20 @@ def population_key(p: Population) -> str:
     return hashlib.sha1(sig.encode()).hexdigest()[:8]
 
 
+def _range(low: float | None, high: float | None, unit: str) -> dict | None:
+    ends = {k: quantity(v, unit) for k, v in (("low", low), ("high", high)) if v is not None}
+    return ends or None
+
+
 def age_range(p: Population) -> dict | None:
-    if p.age_low is None and p.age_high is None:
-        return None
-    r: dict = {}
-    if p.age_low is not None:
-        r["low"] = quantity(p.age_low, "a")
-    if p.age_high is not None:
-        # "under 18 years": the high end excludes 18; ages are whole years here.
-        high = p.age_high - 1 if p.age_high_exclusive and float(p.age_high).is_integer() else p.age_high
-        r["high"] = quantity(high, "a")
-    return r
+    high = p.age_high
+    if high is not None and p.age_high_exclusive and float(high).is_integer():
+        high -= 1  # "under 18 years": the high end excludes 18; ages are whole years here
+    return _range(p.age_low, high, "a")
 
 
 def weight_range(p: Population) -> dict | None:
-    if p.weight_low is None and p.weight_high is None:
-        return None
-    r: dict = {}
-    if p.weight_low is not None:
-        r["low"] = quantity(p.weight_low, "kg")
-    if p.weight_high is not None:
-        r["high"] = quantity(p.weight_high, "kg")
-    return r
+    return _range(p.weight_low, p.weight_high, "kg")
 
 
 def group(p: Population, ids: Ids) -> dict:

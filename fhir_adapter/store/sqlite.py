@@ -290,49 +290,30 @@ class Store:
 
     def referenced(self, sources: list[Stored], param: str | None, target_type: str | None) -> list[Stored]:
         """_include: what the sources' reference parameter (or every one, for '*') points at."""
-        if not sources:
-            return []
-        out: dict[tuple[str, str], Stored] = {}
-        by_type: dict[str, list[str]] = {}
-        for src in sources:
-            by_type.setdefault(src.type, []).append(src.id)
-        for stype, sids in by_type.items():
-            # one query for all sources of a type: the reference rows joined to what they name
-            q = (f"SELECT DISTINCT r.type, r.id, r.version, r.last_updated, r.body FROM idx_reference x "
-                 f"JOIN resource r ON r.type = x.a AND r.id = x.b AND r.deleted = 0 "
-                 f"WHERE x.rtype = ? AND x.rid IN ({','.join('?' * len(sids))})")
-            args: list = [stype, *sids]
-            if param:
-                q += " AND x.param = ?"
-                args.append(param)
-            if target_type:
-                q += " AND x.a = ?"
-                args.append(target_type)
-            for t, i, v, lu, body in self._conn().execute(q, args).fetchall():
-                out[(t, i)] = Stored(t, i, v, lu, False, body)
-        return list(out.values())
+        filters = [("x.param = ?", param), ("x.a = ?", target_type)]
+        return self._linked(sources, "r.type = x.a AND r.id = x.b", "x.rtype = ? AND x.rid", filters)
 
     def referencing(self, targets: list[Stored], source_type: str, param: str | None) -> list[Stored]:
         """_revinclude: resources of source_type whose reference parameter points at the targets."""
-        if not targets:
-            return []
+        filters = [("x.rtype = ?", None if source_type == "*" else source_type), ("x.param = ?", param)]
+        return self._linked(targets, "r.type = x.rtype AND r.id = x.rid", "x.a = ? AND x.b", filters)
+
+    def _linked(self, nodes: list[Stored], join: str, match: str, filters: list[tuple[str, str | None]]) -> list[Stored]:
+        """The live resources joined to the nodes through reference rows: one query per node type."""
         out: dict[tuple[str, str], Stored] = {}
         by_type: dict[str, list[str]] = {}
-        for t in targets:
-            by_type.setdefault(t.type, []).append(t.id)
-        for ttype, tids in by_type.items():
+        for n in nodes:
+            by_type.setdefault(n.type, []).append(n.id)
+        for ntype, ids in by_type.items():
             q = (f"SELECT DISTINCT r.type, r.id, r.version, r.last_updated, r.body FROM idx_reference x "
-                 f"JOIN resource r ON r.type = x.rtype AND r.id = x.rid AND r.deleted = 0 "
-                 f"WHERE x.a = ? AND x.b IN ({','.join('?' * len(tids))})")
-            args: list = [ttype, *tids]
-            if source_type != "*":
-                q += " AND x.rtype = ?"
-                args.append(source_type)
-            if param:
-                q += " AND x.param = ?"
-                args.append(param)
-            for rt, rid, v, lu, body in self._conn().execute(q, args).fetchall():
-                out[(rt, rid)] = Stored(rt, rid, v, lu, False, body)
+                 f"JOIN resource r ON {join} AND r.deleted = 0 WHERE {match} IN ({','.join('?' * len(ids))})")
+            args: list = [ntype, *ids]
+            for cond, value in filters:
+                if value:
+                    q += f" AND {cond}"
+                    args.append(value)
+            for t, i, v, lu, body in self._conn().execute(q, args).fetchall():
+                out[(t, i)] = Stored(t, i, v, lu, False, body)
         return list(out.values())
 
     def analyze(self) -> None:
