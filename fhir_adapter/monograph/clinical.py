@@ -288,8 +288,8 @@ _WITH = re.compile(
 _OF = re.compile(
     r"\b(?:action|actions|effects?|activity|toxicity|concentrations?|levels?|metabolism|clearance|absorption|"
     r"efficacy|toxic effects|side effects|inhibition|elimination|excretion)\s+of\s+(?P<x>[^.;]+?)"
-    r"(?=\s+(?:in|at|by|when|during|after|is|are|was|were|may|did|does|and (?:the|its))\b|[.;]|,\s+(?:but|which|so|as)\b|,\s+and\s+(?=(?:the|it|its|this|there)\b|\w+\s+concentrations?\b)|$)",
-    re.I)
+    r"(?=\s+(?:in|at|by|when|during|after|is|are|was|were|may|did|does|and (?:the|its))\b|[.;]|,\s|$)",
+    re.I)  # a list after the first comma is read on by _extend_list
 # "the simultaneous use of abatacept and etanercept"
 _USE_OF = re.compile(r"\b(?:concomitant|simultaneous|combined|concurrent|joint)\s+(?:use|administration|therapy|treatment)"
                      r"\s+of\s+(?P<x>[^.;,]+?)(?=\s+(?:was|were|is|are|may|can|did|does|leads?|causes?|results?|"
@@ -308,8 +308,9 @@ _NOT_INTERACTANT = re.compile(
     r"(?:in vitro|in vivo|studies|data|treatment|therapy)(?:\b.*)?)$", re.I)
 
 
-_GENERAL_LABEL = re.compile(r"interaction|general|pharmacokinetic|pharmacodynamic|other|absence|no effect|"
-                            r"combinations?|concomitant|use with|studies|in vitro|effects? of|medicinal products", re.I)
+_GENERAL_LABEL = re.compile(r"interaction|general|pharmacokinetic|pharmacodynamic|^other\b|absence|no effect|"
+                            r"combinations?|concomitant|concurrent|use with|studies|in vitro|effects? of|"
+                            r"medicinal products|contra-?indicated|caution|avoid\b|required|recommended", re.I)
 
 
 _CLAUSE_WORD = re.compile(r"\b(?:(?:is|are|was|were|may|can|could|should|must|did|does|do|has|have|had|will|"
@@ -340,7 +341,8 @@ _GENERAL_HEAD = re.compile(r"^(?:other|general|in vitro|in vivo|studies|absence 
 
 
 def _split_interactants(x: str) -> list[str]:
-    x = re.sub(r"^(?:the\s+|other\s+|drugs? such as\s+)", "", x.strip(), flags=re.I)
+    x = re.sub(r"^(?:the\s+)?(?:(?:concomitant |concurrent |simultaneous )?use of\s+)?(?:the\s+|other\s+|"
+               r"drugs? such as\s+)?", "", x.strip(), flags=re.I)
     out: list[str] = []
     for piece, _ in split_top_level(x, ","):
         piece = re.sub(r"^(?:and|or)\s+", "", piece.strip())
@@ -368,6 +370,7 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
         return any(rx.search(xl) for rx in selfs) or bool(_NOT_INTERACTANT.match(xl))
 
     label: str | None = None
+    label_ix: Interaction | None = None
     for b in blocks:
         if b.heading and not b.inline:
             continue
@@ -375,21 +378,27 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
             # "Warfarin" over its paragraphs names the interactant; "Absence of interaction" does not.
             t = b.para.text.rstrip(":").strip()
             label = None if (_GENERAL_LABEL.search(t) or is_self(t)) else t
+            label_ix = None
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        if b.para.bullet:
+            t = strip_bullet(text)
+            off, text = off + text.find(t[:8]), t
         if label:
             span = Span(off, off + len(text))
-            if out and out[-1].interactant == label:  # the label's next paragraph
-                out[-1].effect = f"{out[-1].effect} {text}"
-                out[-1].span = Span(out[-1].span.start, span.end)
+            if label_ix is not None:  # the label's next paragraph
+                label_ix.effect = f"{label_ix.effect} {text}"
+                label_ix.span = Span(label_ix.span.start, span.end)
             else:
-                out.append(Interaction(label, text, span))
+                label_ix = Interaction(label, text, span)
+                out.append(label_ix)
         for sent, soff in sentences(text):
             found: list[str] = []
             effect = sent
             head = None
-            hm = re.match(r"^([^:;]{2,160}):\s+(\S.*)$", sent)
-            if hm and not _GENERAL_HEAD.match(hm.group(1).strip()):
+            # "Iodinated contrast agents: ..." and "Antipsychotics – increased risk ..." lead with their interactant
+            hm = re.match(r"^([^:;]{2,160}?)(?::|\s[–—-])\s+(\S.*)$", sent)
+            if hm and not _GENERAL_HEAD.match(hm.group(1).strip()) and not _CLAUSE_WORD.search(hm.group(1)):
                 head = hm.group(1)  # "Iodinated contrast agents: may cause renal failure..."
             body = hm.group(2) if head else sent
             # each clause of "A may reduce...; B may increase..." may name its own interactant
@@ -404,7 +413,7 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
                         continue  # "It is possible to reduce...": no noun phrase before the verb
                     if rx is _USE_OF and re.search(r"\swith\s", m.group("x")):
                         continue  # "use of X with A, B": the with-pattern reads that list
-                    x_text = _extend_list(clause, m) if rx is _WITH else m.group("x")
+                    x_text = _extend_list(clause, m) if rx in (_WITH, _OF) else m.group("x")
                     for x in _split_interactants(x_text):
                         if label and (label.lower() in x.lower() or x.lower() in label.lower()):
                             continue
@@ -412,6 +421,10 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
                             found.append(x)
             if head and not found:
                 found = [x for x in _split_interactants(head) if not is_self(x)]
+            elif head:
+                # "Alcohol: alcohol intoxication increases...": the head names what the body qualifies
+                found = [head.strip() if head.strip().lower() in x.lower() else x for x in found]
+                found = list(dict.fromkeys(found))
             span = Span(off + soff, off + soff + len(sent))
             for x in found:
                 if any(x.lower() in i.interactant.lower() for i in out[-len(found):] if i.span == span):

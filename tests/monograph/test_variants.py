@@ -176,3 +176,16 @@ def test_several_strengths_on_one_label():
     first = m.ingredients[0]
     assert (first.name, first.amount.quantity.value, first.note) == ("examplorin", 10, "also 20, 40, 80 mg")
     assert m.text[first.span.start:first.span.end].startswith("10, 20, 40")  # the span still points at the source
+
+
+def test_smpc_interaction_heads_and_dashes():
+    text = ("X 5 mg tablets\n\n4.5 Interaction with other medicinal products\n\nAvoid concomitant use\n\n"
+            "Antipsychotics – increased risk of agranulocytosis with olanzapine.\n\n"
+            "Alcohol: alcohol intoxication increases the risk of lactic acidosis.\n\n"
+            "Organic cation transporters: OCT1 inhibitors (such as verapamil) may reduce the efficacy of X; "
+            "OCT1 inducers (such as rifampicin) may increase its absorption.\n\n"
+            "Antibacterials\n\n• Ciprofloxacin – excretion possibly reduced.\n\n• Doxycycline – increased toxicity.\n")
+    got = [i.interactant for i in read_monograph(text).interactions]
+    assert got[:4] == ["Antipsychotics", "Alcohol", "OCT1 inhibitors (such as verapamil)",
+                       "OCT1 inducers (such as rifampicin)"]
+    assert got.count("Antibacterials") == 1 and {"Ciprofloxacin", "Doxycycline"} <= set(got)
