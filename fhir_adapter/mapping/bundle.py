@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fhir.resources import get_fhir_model_class
 from fhir.resources.bundle import Bundle, BundleEntry
+from pydantic import BaseModel
 
 from ..monograph.model import Monograph
 from ..terminology import systems
@@ -74,14 +75,25 @@ def validated_bundle(bundle: dict) -> Bundle:
 
 def _with_constants(resource: dict) -> dict:
     """Shared constant elements as their validated models: pydantic does not validate a model
-    instance twice, and these were validated the first time they were met."""
+    instance twice, and these were validated the first time they were met. Each resource gets
+    its own copy, so changing one resource's element never changes another's."""
     out = None
     for k, v in resource.items():
         datatype = constant_type(v)
         if datatype is not None:
             out = out or dict(resource)
-            out[k] = _constant_model(id(v), datatype)
+            out[k] = _fresh(_constant_model(id(v), datatype))
     return out or resource
+
+
+def _fresh(value):
+    """A copy of a validated model that shares nothing mutable with it (strings are immutable)."""
+    if isinstance(value, BaseModel):
+        return value.model_copy(update={k: _fresh(v) for k, v in value.__dict__.items()
+                                        if isinstance(v, (BaseModel, list))})
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
 
 
 _MODELS: dict[int, object] = {}

@@ -46,7 +46,9 @@ DOSE_FORMS = [
     ("suppository", r"suppositor(y|ies)"),
     ("solution", r"\bsolution\b"),
 ]
-DOSE_FORM_RES = [(k, re.compile(p, re.I)) for k, p in DOSE_FORMS]
+# one scan each instead of one per form or container (both are asked of many lines)
+_DOSE_FORM_KEYS = [k for k, _ in DOSE_FORMS]
+DOSE_FORM_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (_, p) in enumerate(DOSE_FORMS)), re.I)
 # The unit of presentation a dose form comes in, when the text does not say.
 FORM_UNIT = {"capsule": "capsule", "hard-capsule": "capsule", "tablet": "tablet", "film-coated-tablet": "tablet",
              "prolonged-release-tablet": "tablet", "suppository": "suppository"}
@@ -67,7 +69,8 @@ CONTAINERS = [
             r"packs? of cardboard|cardboard"),
     ("pack", r"(?:plastic |paper |foil )?(?:packs?|packages?)"),
 ]
-CONTAINER_RES = [(k, re.compile(rf"\b(?:{p})", re.I)) for k, p in CONTAINERS]
+_CONTAINER_KEYS = [k for k, _ in CONTAINERS]
+CONTAINER_RE = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(CONTAINERS)) + ")", re.I)
 UNITS_OF_PRESENTATION = {
     "capsule": r"capsules?", "tablet": r"tablets?", "suppository": r"suppositor(?:y|ies)",
     "sachet": r"sachets?", "ampoule": r"ampoules?", "vial": r"vials?",
@@ -84,19 +87,13 @@ def routes_in(text: str) -> list[str]:
 
 
 def dose_form_in(text: str) -> tuple[str, str] | None:
-    """(key, words as written) of the first dose form named in text."""
-    best = None
-    for key, rx in DOSE_FORM_RES:
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[2] or (m.start() == best[2] and len(m.group(0)) > len(best[1]))):
-            best = (key, m.group(0), m.start())
-    return (best[0], best[1]) if best else None
+    """(key, words as written) of the first dose form named in text (the more specific form
+    where two start at the same place: the table lists them first)."""
+    m = DOSE_FORM_RE.search(text)
+    return (_DOSE_FORM_KEYS[int(m.lastgroup[1:])], m.group(0)) if m else None
 
 
 def container_in(text: str) -> str | None:
-    best = None
-    for key, rx in CONTAINER_RES:
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[1]):
-            best = (key, m.start())
-    return best[0] if best else None
+    """The first container named in text."""
+    m = CONTAINER_RE.search(text)
+    return _CONTAINER_KEYS[int(m.lastgroup[1:])] if m else None

@@ -146,3 +146,13 @@ def test_source_spans_point_into_the_document(seed_text, seed_bundle):
 def test_garbage_still_gives_a_valid_bundle():
     b = bundle_dict("just some words\n\nand more words")
     assert of_type(b, "Medication") and of_type(b, "MedicationKnowledge")
+
+
+def test_resources_share_no_mutable_element(seed_text):
+    a, b = convert(seed_text), convert(seed_text)
+    cuds = [e.resource for e in a.entry if e.resource.__resource_type__ == "ClinicalUseDefinition"]
+    cuds[0].meta.profile.append("http://example.org/changed")
+    cuds[0].status.coding[0].code = "retired"
+    assert cuds[1].meta.profile == [systems.PROFILE_CLINICAL_USE] and cuds[1].status.coding[0].code == "active"
+    other = [e.resource for e in b.entry if e.resource.__resource_type__ == "ClinicalUseDefinition"][0]
+    assert other.meta.profile == [systems.PROFILE_CLINICAL_USE] and other.status.coding[0].code == "active"
