@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..monograph.model import ClinicalItem, Interaction, Monograph
 from ..terminology import systems
+from ..terminology.icd10 import icd10
 from .common import Ids, constant, narrative, product_label, profiled, ref, source_span
 from .group import population_key
 
@@ -25,12 +26,20 @@ def _base(m: Monograph, ids: Ids, kind: str, n: int, title: str, rows, span) -> 
     }
 
 
+def condition_concept(text: str) -> dict:
+    """A condition's text, coded in ICD-10 when the text is exactly an ICD-10 title."""
+    hit = icd10(text)
+    if hit is None:
+        return {"text": text}
+    return {"coding": [{"system": systems.ICD10, "code": hit[0], "display": hit[1]}], "text": text}
+
+
 def clinical_item(m: Monograph, ids: Ids, item: ClinicalItem, n: int, groups: dict[str, str]) -> dict:
     kind = item.kind
     res = _base(m, ids, kind, n, f"{kind.replace('-', ' ').capitalize()}: {item.text}",
                 [("Group", item.group), ("Frequency", item.frequency),
                  ("Population", item.population.text if item.population else None), ("Note", item.note)], item.span)
-    concept = {"concept": {"text": item.text}}
+    concept = {"concept": condition_concept(item.text)}
     if item.group and kind in ("warning", "contraindication", "indication"):
         res["category"] = [{"text": item.group}]
     if kind == "indication":

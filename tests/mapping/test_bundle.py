@@ -156,3 +156,12 @@ def test_resources_share_no_mutable_element(seed_text):
     assert cuds[1].meta.profile == [systems.PROFILE_CLINICAL_USE] and cuds[1].status.coding[0].code == "active"
     other = [e.resource for e in b.entry if e.resource.__resource_type__ == "ClinicalUseDefinition"][0]
     assert other.meta.profile == [systems.PROFILE_CLINICAL_USE] and other.status.coding[0].code == "active"
+
+
+def test_conditions_coded_in_icd10_only_on_an_exact_title(seed_bundle):
+    cis = {c["contraindication"]["diseaseSymptomProcedure"]["concept"]["text"]: c["contraindication"]
+           ["diseaseSymptomProcedure"]["concept"] for c in of_type(seed_bundle, "ClinicalUseDefinition")
+           if c["type"] == "contraindication"}
+    assert cis["Epilepsy"]["coding"] == [{"system": systems.ICD10, "code": "G40", "display": "Epilepsy"}]
+    assert "coding" not in cis["manic psychosis"]  # no exact title: text only
+    assert all(c["text"] for c in cis.values())
