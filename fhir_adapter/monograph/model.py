@@ -116,7 +116,6 @@ class Dosage:
 @dataclass
 class StorageCondition:
     span: Span
-    temperature: Quantity | None = None  # value=low, high=high; comparator for one-sided
     temperature_low: float | None = None
     temperature_high: float | None = None
     protect_from_light: bool = False
