@@ -15,7 +15,9 @@ _ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|e
 _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
                   r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
                   r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
-                  r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains", re.I)
+                  r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains"
+                  r"|(?P<n3>\d+(?:[.,]\d+)?)\s*(?P<u3>g|ml)\s+of\s+(?:the\s+)?(?:ointment|cream|gel|paste|"
+                  r"solution|suspension|syrup|powder|emulsion|drug|product)\s+contains?", re.I)
 _STRENGTH_LIST = re.compile(r"(?P<values>\d+(?:[.,]\d+)?(?:\s*,\s*\d+(?:[.,]\d+)?)+\s*,?\s*(?:or|and)\s*\d+(?:[.,]\d+)?)"
                             r"\s*(?P<unit>mg|g|mcg|µg|ml)\s+(?P<name>[A-Za-z][\w-]*(?:\s+(?!(?:and|or|with|in|the|as)\b)[a-z][\w-]*)?)",
                             re.I)
@@ -45,6 +47,8 @@ def per_unit(text: str) -> Quantity | None:
     m = _PER.search(text)
     if not m:
         return None
+    if m.group("n3"):  # "100 g of ointment contains"
+        return Quantity(num(m.group("n3")), m.group("u3").lower())
     u = m.group("u") or m.group("u2")
     key = unit_key(u.split()[-1].lower())
     if key.endswith("s") and not key.startswith("{"):
@@ -158,7 +162,7 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             continue
         # "Each tablet contains 500 mg metformin": the sentence gives the unit and the amount.
         pm = _PER.search(body)
-        if pm and "contains" in pm.group(0).lower():
+        if pm and "contain" in pm.group(0).lower():
             per = per_unit(pm.group(0)) or per
             body, boff = body[pm.end():], boff + pm.end()
         pieces: list[tuple[str, int]] = []

@@ -22,13 +22,15 @@ _COURSE = re.compile(
     rf"\bfor\s+(?:the\s+(?:first|next|following)\s+)?(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*"
     r"(?P<u>days?|weeks?|months?|years?)\b"
     rf"|\b(?:in|during)\s+the\s+first\s+(?P<lo2>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi2>{NUM}))?\s*(?P<u2>days?|weeks?)\b"
-    rf"|\bcourse(?: of (?:treatment|therapy|administration))?\s+(?:is|lasts|of|takes|:)?\s*(?:from\s+)?"
+    rf"|\bcourse(?: of (?:treatment|therapy|administration))?\s+(?:is|lasts|of|takes|:)?\s*"
+    rf"(?:from\s+|(?:no|not) more than\s+|up to\s+)?"
     rf"(?P<lo3>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi3>{NUM}))?\s*(?P<u3>days?|weeks?|months?)\b",
     re.I)
 _MAX_DAY = re.compile(rf"(?:maximum|max\.?)\s+daily\s+dose[^.;\d]*?(?P<v>{NUM})\s*(?P<u>mg|g|ml|mcg)\b|"
                       rf"daily dose (?:must|should) not exceed\s+(?P<v2>{NUM})\s*(?P<u2>mg|g|ml|mcg)\b", re.I)
 _MAX_ONCE_DAILY = re.compile(rf"maximum\s+(?:single\s+)?dose\s+(?:is|of)\s+(?P<v>{NUM})\s*(?P<u>mg|g|mcg|ml)\b"
                              r"[^.;]*?\b(?:once (?:a day|daily)|1 time (?:a|per) day|per day|a day|daily)", re.I)
+_APPLY = re.compile(r"\b(?:appl(?:y|ied|ies)|rub(?:bed)?|instil(?:l)?(?:ed)?|spray(?:ed)?|put on|smear(?:ed)?)\b", re.I)
 _SINGLE_DAILY = re.compile(r"\b(?:as a single (?:daily )?dose|in (?:a single|one) (?:daily )?dose|once daily|"
                            r"once a day)\b", re.I)
 _METHOD = re.compile(r"\b(drip|jet|bolus|infusion|stream)\b", re.I)
@@ -126,6 +128,16 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
             routes_here = routes_in(sent)
             if routes_here and not doses and section_route is None and not indication:
                 section_route = routes_here[0]
+            if not doses and _APPLY.search(sent):
+                # "A thin layer is applied to the affected skin once a day": a regimen without an amount
+                freq, fmax, period, punit, daily = _frequency(sent)
+                if freq and not daily:
+                    route = (routes_here or [para_route or section_route or (default_routes[:1] or [None])[0]])[0]
+                    out.append(Dosage(text=sent, span=Span(off + soff, off + soff + len(sent)), frequency=freq,
+                                      frequency_max=fmax, period=period, period_unit=punit, route=route,
+                                      duration=_course(sent) or para_duration, population=para_pop or label_pop,
+                                      indication=indication or label, max_per_day=max_day))
+                    continue
             if not doses:
                 c = _course(sent)
                 if c:

@@ -23,7 +23,8 @@ _ALTS = rf"(?P<alts>{_N}(?:\s*(?:,|or|and|/)\s*{_N})*)"
 _COUNT_IN = re.compile(rf"^{_ALTS}\s+(?P<what>[a-z][\w\s-]*?)(?:\s+of\s+(?P<each>{NUM})\s*ml(?:\s+each)?)?"
                        rf"(?:\s*\([^)]*\))?[\s,]*(?:each\s+)?(?:along with|together with|with|in|into|are placed in|is placed in|"
                        rf"packed in|per)\b", re.I)
-_VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*ml\b(?:\s*\([^)]*\))?(?:\s*(?:,|or|and|/)\s*{NUM}\s*ml\b(?:\s*\([^)]*\))?)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*ml\b)(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|(?:medicinal\s+)?product|concentrate|preparation))?\s+"
+_VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*(?P<u>ml|g)\b(?:\s*\([^)]*\))?(?:\s*(?:,|or|and|/)\s*{NUM}\s*(?:ml|g)\b(?:\s*\([^)]*\))?)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*(?P<u2>ml|g)\b)(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|(?:medicinal\s+)?product|concentrate|preparation|ointment|"
+                        rf"cream|gel|paste|syrup|emulsion))?\s+"
                         rf"(?:each\s+)?(?:in|into)\b", re.I)
 # "Bottles of 30", "PVC/aluminium blisters in cartons of 30, 60 or 120 film-coated tablets",
 # "HDPE bottle with a screw cap containing 100 tablets": a container and how many units it holds
@@ -68,7 +69,8 @@ def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[Pac
             if vm:
                 cont = _outer_container(sent, vm.end() - 3)
                 if cont:
-                    levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, "ml") for v in _alts(vm.group("alts"))],
+                    unit = (vm.group("u") or vm.group("u2")).lower()  # ml of a liquid, g of an ointment
+                    levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, unit) for v in _alts(vm.group("alts"))],
                                                material=mat.group(1).strip() if mat else None, inner="liquid"))
                     continue
             io = _IN_OF.match(sent)

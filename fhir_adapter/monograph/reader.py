@@ -134,7 +134,9 @@ def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
     actives = [i for i in m.ingredients if i.active]
     if p.strength is None and actives and actives[0].amount and actives[0].amount.quantity:
         p.strength = actives[0].amount
-    elif p.strength and len(actives) == 1:
+    elif p.strength and len(actives) == 1 and not (p.strength.quantity.unit == "%" and actives[0].amount
+                                                   and actives[0].amount.quantity):
+        # (a percentage on the label, "0.1%", says less than "0.1 g per 100 g" in the composition)
         a = actives[0]
         # The labelled strength is what the product is known by; a differing content
         # figure ("in terms of total protein 0.9-2.4 mg") stays as a note.

@@ -14,7 +14,7 @@ ROUTES = {
     "oral": r"\boral(?:ly)?\b|by mouth|per os|\bswallow|^inside\b|\b(?:taken|take|administered) inside\b",
     "sublingual": r"sublingual(?:ly)?|under the tongue",
     "rectal": r"\brectal(?:ly)?\b",
-    "topical": r"\btopical(?:ly)?\b|\bcutaneous(?:ly)?\b|to the skin",
+    "topical": r"\btopical(?:ly)?\b|\bcutaneous(?:ly)?\b|to the skin|\bexternal(?:ly)?\b|for external use",
     "ophthalmic": r"\bocular\b|ophthalmic|into the eyes?|conjunctival",
     "nasal": r"\bnasal(?:ly)?\b|intranasal(?:ly)?",
     "inhalation": r"inhal(?:ation|ed)",

@@ -189,3 +189,17 @@ def test_smpc_interaction_heads_and_dashes():
     assert got[:4] == ["Antipsychotics", "Alcohol", "OCT1 inhibitors (such as verapamil)",
                        "OCT1 inducers (such as rifampicin)"]
     assert got.count("Antibacterials") == 1 and {"Ciprofloxacin", "Doxycycline"} <= set(got)
+
+
+def test_ointment_regimen_without_an_amount_and_mass_fill():
+    m = read_monograph((FIXTURES / "ointex.txt").read_text())
+    assert m.product.routes == ["topical"] and m.product.dose_form_key == "ointment"
+    active = m.ingredients[0]
+    assert (active.name, active.amount.quantity.value, active.amount.quantity.unit, active.amount.per.value,
+            active.amount.per.unit) == ("mometasone furoate", 0.1, "g", 100, "g")
+    d = m.dosages[0]
+    assert (d.dose, d.frequency, d.period_unit, d.duration.value, d.duration.unit, d.route) == (
+        None, 1, "d", 3, "wk", "topical")
+    pack = m.presentations[0]
+    assert (pack.unit, pack.fill_volume.value, pack.fill_volume.unit) == ("tube", 30, "g")
+    assert not any("no regimen" in w.message for w in m.warnings)
