@@ -93,6 +93,13 @@ def test_search_each_parameter_type(server):
     assert search(server, "Medication?_has:ClinicalUseDefinition:subject:type=interaction")["total"] == 3
 
 
+def test_search_by_icd10_code_and_text(server):
+    b = search(server, "ClinicalUseDefinition?contraindication=http://hl7.org/fhir/sid/icd-10|G40")
+    assert [e["resource"]["contraindication"]["diseaseSymptomProcedure"]["concept"]["text"] for e in b["entry"]
+            if e["search"]["mode"] == "match"] == ["Epilepsy"]
+    assert search(server, "ClinicalUseDefinition?contraindication:text=epilep")["total"] == 1
+
+
 def test_percent_encoded_parameters_are_decoded(server):
     a = search(server, "Medication?form=http%3A%2F%2Fstandardterms.edqm.eu%7C11201000")
     assert a["total"] == 1
