@@ -65,7 +65,10 @@ def create_app(config: dict | None = None) -> Flask:
         code = {404: "not-found", 405: "not-supported", 413: "too-costly"}.get(e.code or 500, "processing")
         msg = {404: f"no FHIR endpoint at {request.path}", 405: f"{request.method} is not allowed on {request.path}",
                413: "the request body is larger than this server accepts"}.get(e.code or 500, e.description or "")
-        return fail(FhirError(e.code or 500, msg, code))
+        # a 405 names the methods the URL does take (RFC 9110 15.5.6)
+        allow = getattr(e, "valid_methods", None)
+        headers = {"Allow": ", ".join(sorted(allow))} if e.code == 405 and allow else {}
+        return fail(FhirError(e.code or 500, msg, code, headers=headers))
 
     @app.errorhandler(Exception)
     def _any(e: Exception):

@@ -20,8 +20,6 @@ from .transaction import process_bundle
 bp = Blueprint("fhir", __name__)
 CORS_ITEMS = list(CORS.items())
 PREFIX = "/fhir"
-METHODS_TYPE = ["GET", "POST"]
-METHODS_INSTANCE = ["GET", "PUT", "DELETE"]
 
 
 # ------------------------------------------------------------------ helpers
@@ -175,11 +173,17 @@ def system_history():
     return history_bundle(None, None)
 
 
-@bp.route("/<rtype>", methods=METHODS_TYPE)
-def type_level(rtype: str):
-    check_type(rtype, write=request.method == "POST")
-    if request.method == "GET":
-        return do_search(rtype)
+# One view per method: Flask answers HEAD with the GET view (body dropped) and OPTIONS itself,
+# so no method can fall through into another interaction.
+@bp.get("/<rtype>")
+def search_type(rtype: str):
+    check_type(rtype)
+    return do_search(rtype)
+
+
+@bp.post("/<rtype>")
+def create(rtype: str):
+    check_type(rtype, write=True)
     return do_create(rtype)
 
 
@@ -207,13 +211,21 @@ def type_history(rtype: str):
     return history_bundle(rtype, None)
 
 
-@bp.route("/<rtype>/<rid>", methods=METHODS_INSTANCE)
-def instance(rtype: str, rid: str):
-    check_type(rtype, write=request.method != "GET")
-    if request.method == "GET":
-        return do_read(rtype, rid)
-    if request.method == "PUT":
-        return do_update(rtype, rid)
+@bp.get("/<rtype>/<rid>")
+def read(rtype: str, rid: str):
+    check_type(rtype)
+    return do_read(rtype, rid)
+
+
+@bp.put("/<rtype>/<rid>")
+def update(rtype: str, rid: str):
+    check_type(rtype, write=True)
+    return do_update(rtype, rid)
+
+
+@bp.delete("/<rtype>/<rid>")
+def delete(rtype: str, rid: str):
+    check_type(rtype, write=True)
     return do_delete(rtype, rid)
 
 
