@@ -14,8 +14,9 @@ DOSE_UNITS = {"mg", "g", "ug", "ng", "ml", "[iU]", "{tablet}", "{capsule}", "[dr
               "{sachet}", "{suppository}", "{dose}", "{puff}", "mmol"}
 _FREQ = re.compile(
     rf"(?P<lo>{NUM}|one|two|three|four|five|six)(?:\s*(?:-|–|to|or)\s*(?P<hi>{NUM}|two|three|four|five|six))?\s*"
-    rf"(?:times?|x)\s*(?:a|per|/|in\s+a|daily|each)?\s*(?P<per>day|daily|week|month|hour|d)?\b"
-    r"|(?P<word>once|twice|thrice)\s*(?:a|per|every)?\s*(?P<per2>day|daily|week|month)?\b"
+    rf"(?:times?|x)\s*(?:a|per|/|in\s+a|daily|each)?\s*(?P<per>day|daily|weekly|week|monthly|month|hour|d)?\b"
+    r"|(?P<word>once|twice|thrice)\s*(?:a|per|every)?\s*(?P<per2>day|daily|weekly|week|monthly|month)?\b"
+    r"|every\s+(?P<other>other|second)\s+(?P<otheru>day|week|month)\b"
     rf"|every\s+(?P<ev>{NUM})(?:\s*(?:-|–|to)\s*(?P<evhi>{NUM}))?\s*(?P<evu>hours?|days?|weeks?|h)\b"
     r"|(?P<perday>per day|a day|daily|/day|/24 h)\b", re.I)
 _COURSE = re.compile(
@@ -39,6 +40,33 @@ _CC = re.compile(rf"\b(?:CC|creatinine clearance|CrCl|eGFR|GFR)\s*(?P<rel>more t
 _REPEAT = re.compile(r"[^.;]*\brepeat(?:ed)?\b[^.;]*(?:course|treatment)?[^.;]*", re.I)
 
 
+# What stands before an amount that is a ceiling, not a dose: "up to a maximum of 0.61 mg/kg".
+_CAP_BEFORE = re.compile(r"(?:maximum|max\.?|up to|not (?:to )?exceed|no more than|not more than|at most|"
+                         r"limit(?:ed)? to)(?:\s+(?:recommended|total|single|daily|of|a|the|dose|dosage|is))*\s*$",
+                         re.I)
+# A laboratory threshold or a concentration is not a dose: "serum creatinine >3 mg/dL".
+_THRESHOLD_BEFORE = re.compile(r"(?:[<>≤≥]=?|=<|=>|above|below|greater than|less than|exceed(?:s|ing)?)\s*$", re.I)
+_PER_VOLUME_AFTER = re.compile(r"\s*/\s*(?:d?l|ml|dl|µl|ul)\b", re.I)
+# "2.4 Dose Adjustment in Renal Impairment": a section number, not an amount
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z])")
+_CAP_HEADER = re.compile(r"\b(?:maximum|max\.?|not to exceed)\b", re.I)
+
+
+def _not_a_dose(masked: str, m: re.Match, header: list[str] | None) -> bool:
+    """A ceiling, a threshold, a concentration, or a value in a table column of maxima."""
+    before = masked[max(0, m.start() - 40):m.start()]
+    if _CAP_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before):
+        return True
+    unit = amount_from_match(m).unit
+    if "/" in unit and unit.split("/")[1] in ("ml", "l", "dl") or _PER_VOLUME_AFTER.match(masked[m.end():]):
+        return True
+    if header is not None:
+        cell = masked[:m.start()].count("|")
+        if cell < len(header) and _CAP_HEADER.search(header[cell]):
+            return True
+    return False
+
+
 def _int(s: str) -> int:
     return WORD_NUMBERS.get(s.lower()) or int(float(s.replace(",", ".")))
 
@@ -53,6 +81,8 @@ def _frequency(ctx: str) -> tuple[int | None, int | None, float | None, str | No
     if m.group("word"):
         per = (m.group("per2") or "day").lower()
         return _int(m.group("word")), None, 1, TIME_WORDS.get(per, "d"), False
+    if m.group("other"):
+        return 1, None, 2, TIME_WORDS[m.group("otheru").lower()], False
     if m.group("ev"):
         unit = TIME_WORDS.get(m.group("evu").lower(), m.group("evu").lower())
         return 1, None, num(m.group("ev")), unit, False
@@ -94,9 +124,17 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
         cm = _MAX_ONCE_DAILY.search(whole)
         if cm:
             max_day = Quantity(num(cm.group("v")), cm.group("u").lower().replace("mcg", "ug"))
+    header: list[str] | None = None  # the column heads of the table being read
     for b in blocks:
         if b.heading and not b.inline:
             continue
+        if " | " in b.para.text:
+            if header is None:
+                header = [c.strip() for c in b.para.text.split("|")]
+            if not any(amount_from_match(x).unit.split("/")[0] in DOSE_UNITS for x in AMOUNT_RE.finditer(b.para.text)):
+                continue  # column heads, or a row that states no amount
+        else:
+            header = None
         if b.label:
             label = b.para.text.rstrip(":").strip()
             label_pop = population_of(label)
@@ -115,13 +153,14 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
         para_start = len(out)
         cc = _CC.search(text)
         for sent, soff in sentences(text):
-            masked = _mask_brackets(sent)
+            masked = _SECTION_NUMBER.sub(lambda x: " " * len(x.group(0)), _mask_brackets(sent))
             doses = [m for m in AMOUNT_RE.finditer(masked)
                      if amount_from_match(m).unit.split("/")[0] in DOSE_UNITS]
             # Rates (40-60 drops per minute), maxima and daily caps are not regimens.
             caps = [m for m in doses if re.search(r"\bmaximum\s+(?:single\s+|daily\s+)?dose\s+(?:is|of)\s*$",
                                                    masked[max(0, m.start() - 40):m.start()], re.I)]
-            doses = [m for m in doses if m not in caps and not re.search(r"(rate of|not exceed|maximum|up to|max\.?)\s*$",
+            doses = [m for m in doses if m not in caps and not _not_a_dose(masked, m, header if " | " in sent else None)
+                     and not re.search(r"rate of\s*$",
                                                          masked[max(0, m.start() - 25):m.start()], re.I)
                      and not re.match(r"\s*(?:per|/)\s*min", masked[m.end():], re.I)
                      and not re.search(r"daily dose (?:is|of)\s*$", masked[max(0, m.start() - 20):m.start()], re.I)]

@@ -23,7 +23,8 @@ UNIT_WORDS = {
 }
 TIME_WORDS = {
     "minute": "min", "minutes": "min", "min": "min", "hour": "h", "hours": "h", "h": "h", "hr": "h",
-    "day": "d", "days": "d", "daily": "d", "week": "wk", "weeks": "wk", "month": "mo", "months": "mo",
+    "day": "d", "days": "d", "daily": "d", "week": "wk", "weeks": "wk", "weekly": "wk",
+    "month": "mo", "months": "mo", "monthly": "mo",
     "year": "a", "years": "a",
 }
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if u != "%"), key=len, reverse=True))

@@ -37,6 +37,8 @@ def _is_wrapped(prev: str, nxt: str) -> bool:
     p, n = prev.rstrip(), nxt.lstrip()
     if not p or not n or _BULLET.match(nxt):
         return False
+    if " | " in p and " | " in n:
+        return False  # rows of a table flattened into text: each row is its own line
     if p[-1] in _END_PUNCT:
         return False
     # A line that stops on a word that cannot end a sentence was cut ("during the use of").

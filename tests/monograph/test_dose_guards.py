@@ -1,0 +1,58 @@
+"""Amounts that are not doses never become one: ceilings, laboratory thresholds, concentrations,
+section numbers and table columns of maxima (the most harmful misreadings a converter can make)."""
+import pytest
+
+from fhir_adapter import read_monograph
+
+HEAD = "Testamol tablets 10 mg\n\nCOMPOSITION\nEach tablet contains 10 mg testamol.\n\nDOSAGE AND ADMINISTRATION\n"
+
+
+def doses(body: str) -> list[tuple]:
+    mono = read_monograph(HEAD + body + "\n")
+    return sorted((d.dose.value, d.dose.unit) for d in mono.dosages if d.dose)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("In patients with serum creatinine >3 mg/dL, start with 2.5 mg once daily.", [(2.5, "mg")]),
+    ("Give 0.07 mg/kg once daily, adjusted up to a maximum of 0.61 mg/kg once daily.", [(0.07, "mg/kg")]),
+    ("The usual dose is 5 mg once a day, not to exceed 20 mg once a day.", [(5, "mg")]),
+    ("Where potassium is above 5.5 mmol once a day, withhold. Give 5 mg once a day.", [(5, "mg")]),
+    ("Dilute to 2 mg/ml and give 5 mg once a day.", [(5, "mg")]),
+])
+def test_ceilings_thresholds_and_concentrations_are_not_doses(body, expected):
+    assert doses(body) == expected
+
+
+def test_a_section_number_is_not_an_amount():
+    assert doses("2.4 Dose Adjustment in Renal Impairment\nGive 5 mg once a day.") == [(5, "mg")]
+
+
+def test_a_table_column_of_maxima_is_not_a_dose():
+    table = ("Take 500 mg twice a day.\n"
+             "CrCl (ml/min) | Maximum daily dose | Notes\n"
+             "60-89 | 2000 mg | Review yearly.\n"
+             "30-59 | 1000 mg | Review every 6 months.\n")
+    assert doses(table) == [(500, "mg")]
+
+
+def test_a_table_column_of_doses_is_read():
+    table = ("CrCl (ml/min) | Dose | Notes\n"
+             "30-59 | 250 mg twice a day | Review.\n")
+    assert doses(table) == [(250, "mg")]
+
+
+def timings(body: str) -> list[tuple]:
+    mono = read_monograph(HEAD + body + "\n")
+    return [(d.dose.value, d.frequency, d.period, d.period_unit) for d in mono.dosages if d.dose]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("The usual dose is 7.5 mg once weekly.", [(7.5, 1, 1, "wk")]),
+    ("Give 10 mg once a week.", [(10, 1, 1, "wk")]),
+    ("Give 50 mg twice weekly.", [(50, 2, 1, "wk")]),
+    ("Inject 40 mg every other week.", [(40, 1, 2, "wk")]),
+    ("Give 20 mg 3 times weekly.", [(20, 3, 1, "wk")]),
+    ("Take 100 mg once monthly.", [(100, 1, 1, "mo")]),
+])
+def test_weekly_and_monthly_regimens_keep_their_period(body, expected):
+    assert timings(body) == expected
