@@ -19,6 +19,7 @@ from .model import (
     Span,
     Warning,
 )
+from .normalise import normalise, restore_spans
 from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
 from .sections import Block, blocks_of, segment
@@ -54,6 +55,17 @@ def _guard(warnings: list[Warning], what: str, fn: Callable[[], T], default: T) 
 def read_monograph(text: str) -> Monograph:
     if not isinstance(text, str):
         text = str(text or "")
+    source = text
+    norm = normalise(source)
+    mono = _read_normalised(norm.text)
+    if norm.text != source:
+        # Readers work on the normalised text; spans and the text kept point into the source.
+        restore_spans(mono, norm)
+        mono.text = source
+    return mono
+
+
+def _read_normalised(text: str) -> Monograph:
     warnings: list[Warning] = []
     blocks, sections = _guard(warnings, "sections", lambda: segment(text), ([], []))
     title_block = next((b for b in blocks if b.kind == "title"), None)
