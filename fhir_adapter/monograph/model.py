@@ -7,6 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The kinds of section a monograph has, whatever its family or language calls them: the rules
+# (rules/<language>/<family>/sections.json) map headings to these, and each reader reads its own.
+SECTION_KINDS = (
+    "title", "description", "trade_name", "inn", "composition", "dose_form", "appearance", "parts",
+    "pharmacotherapeutic_group", "atc", "pharmacology", "pharmacodynamics", "pharmacokinetics", "preclinical",
+    "clinical_studies", "boxed_warning", "indications", "contraindications", "cautions", "pregnancy", "dosage",
+    "administration", "undesirable_effects", "overdose", "interactions", "warnings", "driving", "excipients",
+    "incompatibilities", "release_form", "packaging", "storage", "shelf_life", "dispensing", "manufacturer",
+    "registration",
+    # text that is not the label's clinical content: a table of contents, what is written for patients
+    # (medication guide, package leaflet), the carton, and headed sections no reader needs
+    "toc", "patient_information", "carton", "other",
+)
+
 
 @dataclass(frozen=True)
 class Span:
@@ -51,7 +65,7 @@ class Ingredient:
 
 @dataclass
 class Section:
-    kind: str  # canonical kind, see sections.SECTION_KINDS
+    kind: str  # one of SECTION_KINDS
     heading: str | None  # the heading as written, None when it was inferred
     span: Span
     inferred: bool = False
@@ -206,6 +220,7 @@ class Monograph:
     presentations: list[Presentation] = field(default_factory=list)
     overdose: str | None = None
     warnings: list[Warning] = field(default_factory=list)
+    language: str = "en"
 
     def section_text(self, kind: str) -> str:
         return "\n\n".join(self.text[s.span.start:s.span.end] for s in self.sections if s.kind == kind)

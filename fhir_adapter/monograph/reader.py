@@ -22,6 +22,7 @@ from .model import (
 from .normalise import normalise, restore_spans
 from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
+from .rules import detect_family, detect_language, section_model
 from .sections import Block, blocks_of, segment
 from .storage import read_shelf_life, read_storage
 from .text import Para, sentences
@@ -32,15 +33,6 @@ _NEGATIVE_USE = re.compile(
     r"contraindicated|(?:is|are|should|must)\s+not\s+(?:be\s+)?(?:used|prescribed|recommended|administered|taken)|"
     r"not (?:to )?be used|does not allow the drug to be used|must not|is not used|are not used|do not use", re.I)
 _STATES = [("pregnancy", r"pregnan", "Pregnancy"), ("breast-feeding", r"lactat|breast-?feed", "Breast-feeding")]
-
-
-def detect_family(text: str) -> str:
-    head = text[:6000]
-    if re.search(r"summary of product characteristics|^\s*4\.1\.?\s+therapeutic indications", head, re.I | re.M):
-        return "eu-smpc"
-    if re.search(r"highlights of prescribing information|indications and usage|full prescribing information", head, re.I):
-        return "us-pi"
-    return "ru-instruction"
 
 
 def _guard(warnings: list[Warning], what: str, fn: Callable[[], T], default: T) -> T:
@@ -67,14 +59,18 @@ def read_monograph(text: str) -> Monograph:
 
 def _read_normalised(text: str) -> Monograph:
     warnings: list[Warning] = []
-    blocks, sections = _guard(warnings, "sections", lambda: segment(text), ([], []))
+    language = detect_language(text)
+    family, _scores = detect_family(text, language)
+    model = section_model(language, family)
+    blocks, sections = _guard(warnings, "sections", lambda: segment(text, model), ([], []))
     title_block = next((b for b in blocks if b.kind == "title"), None)
     product = Product(name="Unnamed product", span=Span(0, 0))
     if title_block:
         product = _guard(warnings, "title", lambda: read_title(title_block.para.text, title_block.para.span.start), product)
     else:
         warnings.append(Warning("no title line: the product has no name"))
-    mono = Monograph(text=text, family=detect_family(text), product=product, sections=sections, warnings=warnings)
+    mono = Monograph(text=text, family=family, product=product, sections=sections, warnings=warnings,
+                     language=language)
     if not text.strip():
         warnings.append(Warning("the monograph is empty"))
         return mono
@@ -190,7 +186,7 @@ def _read_clinical(m: Monograph, blocks: list[Block]) -> None:
     cautions = items_of(blocks_of(blocks, "cautions"), "warning", m.text)
     for c in cautions:
         c.group = c.group or "With caution"
-    special = items_of(blocks_of(blocks, "warnings"), "warning", m.text, lists=False)
+    special = items_of(blocks_of(blocks, "boxed_warning", "warnings"), "warning", m.text, lists=False)
     driving = items_of(blocks_of(blocks, "driving"), "warning", m.text, lists=False)
     for d in driving:
         d.group = "Effects on ability to drive and use machines"

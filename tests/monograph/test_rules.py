@@ -1,0 +1,94 @@
+"""Rules as data: every file loads and validates, a broken one fails with its file named, and the
+detected language and family choose the section model."""
+import json
+
+import pytest
+
+from fhir_adapter import read_monograph
+from fhir_adapter.monograph import rules
+from fhir_adapter.monograph.sections import match_heading, segment
+
+
+def test_every_family_of_every_language_has_a_valid_model():
+    seen = []
+    for lang in rules.languages():
+        _default, fams = rules.families(lang)
+        for fam, _signals in fams:
+            m = rules.section_model(lang, fam)
+            assert m.order[0] == "title" and len(set(m.order)) == len(m.order)
+            assert m.compiled.heading_re.pattern
+            seen.append((lang, fam))
+    assert {("en", "ru-instruction"), ("en", "eu-smpc"), ("en", "us-pi"), ("en", "us-otc"),
+            ("ru", "ru-instruction")} <= set(seen)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["headings"].append({"kind": "nonsense", "match": "x y"}), "not a section kind"),
+    (lambda d: d["headings"].append({"kind": "dosage", "match": "(unclosed"}), "bad pattern"),
+    (lambda d: d["headings"].append({"kind": "dosage"}), "'match' is a required property"),
+    (lambda d: d.update(order=["title", "title", "dosage", "storage", "overdose"]), "non-unique"),
+    (lambda d: d["cues"].update(dosage=[{"match": "dose", "weight": 99}]), "maximum"),
+])
+def test_a_broken_rules_file_fails_loudly_naming_the_file(tmp_path, change, message):
+    data = json.loads((rules.HERE / "en" / "us-pi" / "sections.json").read_text())
+    change(data)
+    path = tmp_path / "sections.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(rules.RulesError, match=message) as exc:
+        rules.load_sections_file(path)
+    assert str(path) in str(exc.value)
+
+
+@pytest.mark.parametrize("text, family", [
+    ("Examplol 5 mg tablets\n\n4.1 Therapeutic indications\nHypertension.\n\n4.2 Posology and method of "
+     "administration\nOne tablet daily.\n", "eu-smpc"),
+    ("HIGHLIGHTS OF PRESCRIBING INFORMATION\nThese highlights do not include all the information\n\n"
+     "1 INDICATIONS AND USAGE\nHypertension.\n", "us-pi"),
+    ("Drug Facts\nActive ingredient (in each tablet)\nIbuprofen 200 mg\nPurpose\nPain reliever\n"
+     "Uses\ntemporarily relieves minor aches\nAsk a doctor before use if you have\n• stomach problems\n", "us-otc"),
+    ("INSTRUCTIONS for medical use of the medicinal product\nExamplin\n\nRelease form\nTablets 10 mg.\n",
+     "ru-instruction"),
+    ("Examplin\n\nIt is used for headaches.\n", "ru-instruction"),  # no signal: the default
+])
+def test_the_family_is_detected_from_its_signals(text, family):
+    assert rules.detect_family(text, "en")[0] == family
+    assert read_monograph(text).family == family
+
+
+def test_cyrillic_text_is_russian_and_its_headings_are_found():
+    text = ("Парацетамол таблетки 500 мг\n\nПоказания к применению\nГоловная боль; зубная боль.\n\n"
+            "Противопоказания\nПовышенная чувствительность к парацетамолу.\n\nУсловия хранения\n"
+            "При температуре не выше 25 °C.\n")
+    assert rules.detect_language(text) == "ru"
+    mono = read_monograph(text)
+    assert (mono.language, mono.family) == ("ru", "ru-instruction")
+    assert [s.kind for s in mono.sections if s.heading] == ["indications", "contraindications", "storage"]
+    assert [i.text for i in mono.contraindications] == ["Повышенная чувствительность к парацетамолу"]
+
+
+def test_family_headings_win_over_common_ones():
+    otc = rules.section_model("en", "us-otc")
+    ru = rules.section_model("en", "ru-instruction")
+    assert match_heading("Active ingredients", otc) == "composition"
+    assert match_heading("Active ingredients", ru) == "inn"
+    assert match_heading("PRINCIPAL DISPLAY PANEL - 30 Tablet Bottle", rules.section_model("en", "us-pi")) == "carton"
+
+
+def test_run_in_headings_of_a_drug_facts_label():
+    otc = rules.section_model("en", "us-otc")
+    blocks, _ = segment("Drug Facts\nDo not use if you are allergic to aspirin\n"
+                        "Ask a doctor or pharmacist before use if you are taking a blood thinner\n", otc)
+    got = [(b.kind, b.content) for b in blocks if b.inline]
+    assert got == [("contraindications", "if you are allergic to aspirin"),
+                   ("interactions", "a blood thinner")]
+
+
+def test_carton_and_medication_guide_text_is_not_read_as_clinical_content():
+    text = ("HIGHLIGHTS OF PRESCRIBING INFORMATION\n\nFULL PRESCRIBING INFORMATION\n\n"
+            "4 CONTRAINDICATIONS\nHypersensitivity to examplol.\n\n6 ADVERSE REACTIONS\nHeadache, nausea.\n\n"
+            "MEDICATION GUIDE\nWhat are the possible side effects?\nDizziness, tiredness.\n\n"
+            "PRINCIPAL DISPLAY PANEL - 30 Tablets\nInactive ingredients: lactose.\n")
+    mono = read_monograph(text)
+    effects = " ".join(u.text for u in mono.undesirable_effects)
+    assert "Headache" in effects and "Dizziness" not in effects
+    assert "lactose" not in [i.name for i in mono.ingredients]
