@@ -76,6 +76,7 @@ def _split_inline(p: Para, model: SectionModel) -> tuple[str, str, int] | None:
     return kind, m.group(2), m.start(2)
 
 
+HEADINGLESS_MIN = 4  # paragraphs after the title, none of them a heading: a text whose headings were all lost
 CUE_WINDOW = 480  # what a paragraph is about shows in its opening; long ones are not read to the end
 
 
@@ -112,17 +113,16 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
     switch_cost, break_bonus = 2.0, 1.6
     # scores[i][k] = best total for blocks[:i+1] ending in kind k
     best: list[dict[str, tuple[float, str | None]]] = []
+    emits = _emissions(blocks, model)
     for i, b in enumerate(blocks):
-        text = b.content or b.para.text
-        # A label reads as part of what follows it.
-        if b.label and i + 1 < len(blocks):
-            text = text + " " + blocks[i + 1].para.text
-        emit = classify(text, model)
+        emit = emits[i]
+        in_list = i > 0 and b.para.bullet and blocks[i - 1].para.bullet and b.para.gap == 0
         row: dict[str, tuple[float, str | None]] = {}
         for k in cands:
             e = emit.get(k, 0.0)
             if k == start_kind and stay_bonus:
-                e += 1.0
+                # the section the text is in holds its first paragraphs most; later ones need cues
+                e += 1.0 if i < 2 else 0.3
             if i == 0:
                 cost = 0.0 if (k == start_kind) else (switch_cost - (break_bonus if b.para.gap >= 2 else 0.0))
                 if start_kind is None:
@@ -136,8 +136,8 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
                 cost = 0.0
                 if pk != k:
                     cost = switch_cost - (break_bonus if b.para.gap >= 2 else 0.0)
-                    if blocks[i - 1].label:
-                        cost += 5.0  # never leave a label behind in another section
+                    if blocks[i - 1].label or in_list:
+                        cost += 5.0  # never leave a label behind, nor split one list, across sections
                 options.append((ps + e - cost, pk))
             if options:
                 row[k] = max(options)
@@ -150,6 +150,31 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
         prev = best[i][k][1]
         if prev is not None:
             k = prev
+
+
+def _emissions(blocks: list[Block], model: SectionModel) -> list[dict[str, float]]:
+    """Cue scores per block. A label reads as part of what follows it; the items of one bulleted
+    list share the cues of the whole list, so the list goes where most of it points."""
+    out: list[dict[str, float]] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.para.bullet:
+            j = i + 1
+            while j < len(blocks) and blocks[j].para.bullet and blocks[j].para.gap == 0:
+                j += 1
+            if j - i > 1:
+                joined = " ".join((x.content or x.para.text)[:160] for x in blocks[i:j])
+                emit = classify(joined, model)
+                out += [emit] * (j - i)
+                i = j
+                continue
+        text = b.content or b.para.text
+        if b.label and i + 1 < len(blocks):
+            text = text + " " + blocks[i + 1].para.text
+        out.append(classify(text, model))
+        i += 1
+    return out
 
 
 def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], list[Section]]:
@@ -215,11 +240,20 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
                 if r.kind is None:
                     r.kind = "description"
         elif start == "description" and current in ("title", None):
-            for r in run:
-                r.kind, r.inferred = "description", True
+            if len(run) >= HEADINGLESS_MIN:
+                # Many paragraphs after the title and no heading: headings were lost, so each
+                # paragraph is placed by its content and the family's order, from the description on
+                _viterbi(run, "description", True, None, model)
+            else:
+                for r in run:
+                    r.kind, r.inferred = "description", True
         elif start in model.unread:
             for r in run:  # a medication guide or a carton keeps all of its text
                 r.kind = start
+        elif start in inferable and current_inline:
+            # "Method of administration: oral use." said what it had to on its line: what follows
+            # may be the next section, its heading lost
+            _viterbi(run, start, True, nxt, model)
         elif start in inferable:
             # The first paragraph after a block heading belongs to it.
             run[0].kind = start
