@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -11,31 +12,81 @@ import click
 
 from .mapping import bundle_json, validated_bundle
 from .monograph import read_monograph
+from .monograph.inputs import DecodedText, UnreadableInput, decode, decode_text
 
 
-def _read_text(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read()
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_text(path: str) -> DecodedText:
+    """A monograph file (or standard input) as text, whatever it came as: text, HTML or PDF."""
+    data = _read_bytes(path)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return decode(data, None if path == "-" else path)
+    except UnreadableInput as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+
+
+def _read_fhir(path: str) -> str:
+    """A FHIR JSON or XML file as text (UTF-8, UTF-16 or Windows-1251)."""
+    try:
+        return decode_text(_read_bytes(path))[0]
+    except UnreadableInput as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+
+
+def _write_output(path: str, text: str) -> None:
+    """Write the result to OUT: a regular file (or a new one) is replaced atomically; a character
+    device or a pipe (/dev/stdout, a FIFO) is written through; nothing else is touched."""
+    if path.endswith(("/", os.sep)):
+        raise click.ClickException(f"{path}: names a folder, not a file to write the Bundle to")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    if st is None or stat.S_ISREG(st.st_mode):
+        target = Path(os.path.realpath(path))  # a link to a file: replace the file, keep the link
+        if not target.parent.is_dir():
+            raise click.ClickException(f"{path}: cannot write: folder {target.parent} does not exist")
+        mode = stat.S_IMODE(st.st_mode) if st else None
         try:
-            return data.decode("cp1251")
-        except UnicodeDecodeError as exc:
-            raise click.ClickException(f"{path}: not a text file") from exc
+            _write_atomic(target, text, mode)
+        except OSError as exc:
+            raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        return
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        try:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        return
+    kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode) \
+        else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file"
+    raise click.ClickException(f"{path}: {kind}: refusing to write the Bundle there")
 
 
-def _write_atomic(path: str, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+def _write_atomic(target: Path, text: str, mode: int | None = None) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written file.
+
+    The file keeps the permissions it had, or gets those a new file would (the umask's)."""
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -57,9 +108,12 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
     entries: list[dict] = []
     first_id = None
     for path in files:
-        text = _read_text(path)
+        decoded = _read_text(path)
+        text = decoded.text
         if not text.strip():
             raise click.ClickException(f"{path}: empty monograph")
+        for w in decoded.warnings:
+            click.echo(f"warning: {path}: {w}", err=True)
         mono = read_monograph(text)
         for w in mono.warnings:
             where = f" at {w.span.start}-{w.span.end}" if w.span else ""
@@ -75,7 +129,7 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
     else:
         body = json.dumps(bundle.model_dump(mode="json", exclude_none=True, by_alias=True), ensure_ascii=False, indent=1)
     if out:
-        _write_atomic(out, body + "\n")
+        _write_output(out, body + "\n")
     else:
         click.echo(body)
 
@@ -93,7 +147,7 @@ def validate(files: tuple[str, ...], profile: str | None) -> None:
     v = Validator(profiles=Profiles())
     failed = False
     for path in files:
-        data = _read_text(path)
+        data = _read_fhir(path)
         resource, issues = v.parse(data)
         if resource is not None:
             targets = [(e.get("resource"), f"Bundle.entry[{i}].resource")

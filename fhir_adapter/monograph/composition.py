@@ -27,6 +27,8 @@ _PHARMACOPOEIA = re.compile(r"^(?:USP|NF|FCC|BP|EP|Ph\.?\s?Eur\.?|JP)$", re.I)
 _QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*ml))", re.I)
 
 
+_AMOUNT_ONLY = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:%|mg|g|mcg|µg|ml)(?:\s*(?:w/w|w/v|v/v))?\s*(?:\([^)]*\))?\s*\.?$",
+                          re.I)
 _CROSS_REF = re.compile(r"\bsee (?:section|sections|paragraph)\b|\bfull list of excipients\b", re.I)
 
 
@@ -70,8 +72,9 @@ def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, no
         outside = outside[:qm.start()] + " " * (len(outside) - qm.start())
     amount = None
     m = AMOUNT_RE.search(outside)
-    if m and m.group("unit") == "%":
-        # "ethanol 70%": a concentration names the excipient; it is no amount per unit
+    if m and m.group("unit") == "%" and not active:
+        # "ethanol 70%": a concentration names the excipient; it is no amount per unit (an active
+        # substance's percentage, "hydrocortisone 1%", is its strength)
         nxt = AMOUNT_RE.search(outside, m.end())
         m = nxt if nxt and nxt.group("unit") != "%" else None
     name_end = len(raw)
@@ -168,7 +171,9 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
         pieces: list[tuple[str, int]] = []
         for piece, poff in split_top_level(body, ",;"):
             # "X, in terms of total protein 0.9 mg" and "X, equivalent to 390 mg Y" qualify X.
-            if pieces and re.match(r"^(?:in terms of|equivalent to|corresponding to|calculated as)\b", piece, re.I):
+            # "Povidone-iodine, 5% (0.5% available iodine)": an amount alone belongs to the name before it.
+            if pieces and (re.match(r"^(?:in terms of|equivalent to|corresponding to|calculated as)\b", piece, re.I)
+                           or _AMOUNT_ONLY.match(piece)):
                 prev, pstart = pieces[-1]
                 pieces[-1] = (body[pstart:poff + len(piece)], pstart)
             else:

@@ -37,6 +37,7 @@ _FURNITURE = re.compile(
 # A word broken at a line end by a hyphen: "hyper-\nsensitivity".
 _HYPHEN_BREAK = re.compile(r"(?P<a>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<b>[^\W\d_A-ZА-Я][^\W\d_]*)")
 _TAB_CELLS = re.compile(r"[ ]*\t+[ \t]*")
+_DEGREE_LOOKALIKE = re.compile(r"(?<=\d)[\u2070\u00ba\u02da](?=\s?(?:[CF]\b|[-–]\s?\d|to\s+\d))")
 _RUNNING_MIN = 3  # a short line repeated at this many page breaks is a running header or footer
 
 
@@ -88,6 +89,8 @@ def normalise(source: str) -> Normalised:
     changes: Counter = Counter()
     # Pass 1, per character: the same length, so offsets stay as they are.
     text = source.translate(_CHAR_MAP)
+    # "25⁰C", "25ºC", "25˚C": a superscript zero, an ordinal or a ring written for the degree sign
+    text = _DEGREE_LOOKALIKE.sub("°", text)
     b = _Builder()
     lines = text.splitlines(keepends=True)
     running = _running_lines(lines)

@@ -66,12 +66,17 @@ def _split_inline(p: Para, model: SectionModel) -> tuple[str, str, int] | None:
         m = re.match(r"^([^\W\d_][^.:]{2,60})\.\s+(\S.*)$", p.text)
         kind = match_heading(m.group(1), model) if m else None
         if not kind:
-            # "Do not use if you are allergic to ...": a heading that runs into its text
+            # "Do not use if you are allergic to ...": a heading that runs into its text (after any
+            # boilerplate such as "Drug Facts" that the line starts with)
             rx = model.compiled.run_in_re
-            r = rx.match(_NUMBERING.sub("", p.text)) if rx else None
+            bare = _NUMBERING.sub("", p.text)
+            bp = model.compiled.boilerplate_re.match(bare) if model.compiled.boilerplate_re else None
+            if bp and bp.end() < len(bare):
+                bare = bare[bp.end():].lstrip()
+            r = rx.match(bare) if rx else None
             if not r:
                 return None
-            lead = len(p.text) - len(_NUMBERING.sub("", p.text))
+            lead = len(p.text) - len(bare)
             return model.compiled.run_in_kind[r.lastgroup], p.text[lead + r.end():], lead + r.end()
     return kind, m.group(2), m.start(2)
 
@@ -247,8 +252,8 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
             else:
                 for r in run:
                     r.kind, r.inferred = "description", True
-        elif start in model.unread:
-            for r in run:  # a medication guide or a carton keeps all of its text
+        elif start in model.unread or start in model.closed:
+            for r in run:  # a medication guide, a carton, clinical studies keep all of their text
                 r.kind = start
         elif start in inferable and current_inline:
             # "Method of administration: oral use." said what it had to on its line: what follows

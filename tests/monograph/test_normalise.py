@@ -74,3 +74,8 @@ def test_a_pdf_paste_reads_as_the_clean_text_and_spans_point_into_the_paste(seed
     for a, b in zip(clean.contraindications + clean.indications + clean.ingredients,
                     pdf.contraindications + pdf.indications + pdf.ingredients, strict=True):
         assert squeeze(pasted[b.span.start:b.span.end]) == squeeze(seed_text[a.span.start:a.span.end])
+
+
+def test_degree_lookalikes_become_degree_signs_only_beside_a_temperature():
+    n = normalise("store at 20⁰-25⁰C (68º to 77ºF); 10⁰ is ten to the zero; 1º line\n")
+    assert n.text == "store at 20°-25°C (68° to 77°F); 10⁰ is ten to the zero; 1º line\n"

@@ -92,3 +92,30 @@ def test_carton_and_medication_guide_text_is_not_read_as_clinical_content():
     effects = " ".join(u.text for u in mono.undesirable_effects)
     assert "Headache" in effects and "Dizziness" not in effects
     assert "lactose" not in [i.name for i in mono.ingredients]
+
+
+def test_a_drug_facts_record_on_few_lines_reads_its_sections_and_active_strength():
+    text = ("Testacaine - LIDOCAINE cream (HUMAN OTC DRUG; TOPICAL)\n\n"
+            "Drug Facts Active ingredient Lidocaine, 4%\n\nPurpose Topical anesthetic\n\n"
+            "Uses temporarily relieves pain and itching due to minor burns\n\n"
+            "Other information store at 20⁰-25⁰C (68⁰-77⁰F)\n\n"
+            "Inactive ingredients aloe, glycerin\n\n"
+            "PACKAGE LABEL.PRINCIPAL DISPLAY PANEL NEW! Contains menthol, camphor, lanolin\n")
+    mono = read_monograph(text)
+    assert mono.family == "us-otc"
+    assert [s.kind for s in mono.sections if s.heading] == [
+        "composition", "pharmacotherapeutic_group", "indications", "storage", "excipients", "carton"]
+    active = [i for i in mono.ingredients if i.active]
+    assert [(i.name, i.amount.quantity.value, i.amount.quantity.unit) for i in active] == [("Lidocaine", 4, "%")]
+    assert {i.name for i in mono.ingredients if not i.active} == {"aloe", "glycerin"}
+    assert (mono.storage.temperature_low, mono.storage.temperature_high) == (20, 25)
+
+
+def test_clinical_studies_keep_their_paragraphs_whatever_they_say():
+    text = ("HIGHLIGHTS OF PRESCRIBING INFORMATION\n\nFULL PRESCRIBING INFORMATION\n\n2 DOSAGE AND ADMINISTRATION\n"
+            "Take 10 mg once a day.\n\n14 CLINICAL STUDIES\nPatients took 40 mg once daily for 12 weeks.\n\n\n"
+            "Patients were given 80 mg twice daily; nausea and headache were reported.\n\n16 HOW SUPPLIED\n"
+            "Bottles of 30 tablets.\n")
+    mono = read_monograph(text)
+    assert [(d.dose.value, d.frequency) for d in mono.dosages] == [(10, 1)]
+    assert mono.undesirable_effects == []

@@ -45,6 +45,7 @@ class SectionModel:
     cues: dict[str, tuple[tuple[str, float], ...]]
     inline_only: frozenset[str]
     unread: frozenset[str]
+    closed: frozenset[str]
     boilerplate: tuple[str, ...]
 
     def __post_init__(self) -> None:
@@ -113,7 +114,8 @@ def _check_pattern(path: Path, pattern: str, where: str) -> str:
 def load_sections_file(path: Path) -> dict:
     data = _load(path, "sections.schema.json")
     _check_kinds(path, data.get("order", []), "order")
-    _check_kinds(path, data.get("inline_only", []) + data.get("unread", []), "inline_only/unread")
+    _check_kinds(path, data.get("inline_only", []) + data.get("unread", []) + data.get("closed", []),
+                 "inline_only/unread/closed")
     for i, h in enumerate(data["headings"]):
         _check_kinds(path, [h["kind"]], f"headings[{i}]")
         _check_pattern(path, h["match"], f"headings[{i}]")
@@ -168,6 +170,7 @@ def section_model(language: str, family: str) -> SectionModel:
         cues={k: tuple(v) for k, v in cues.items()},
         inline_only=frozenset(own.get("inline_only", []) + common.get("inline_only", [])),
         unread=frozenset(own.get("unread", []) + common.get("unread", [])),
+        closed=frozenset(own.get("closed", []) + common.get("closed", [])),
         boilerplate=tuple(own.get("boilerplate", []) + common.get("boilerplate", [])))
 
 
