@@ -41,9 +41,11 @@ def _read_fhir(path: str) -> str:
         raise click.ClickException(f"{path}: {exc}") from exc
 
 
-def _write_output(path: str, text: str) -> None:
-    """Write the result to OUT: a regular file (or a new one) is replaced atomically; a character
-    device or a pipe (/dev/stdout, a FIFO) is written through; nothing else is touched."""
+def _output_plan(path: str) -> tuple[Path, bool, int | None]:
+    """Where -o OUT goes, checked before any work: (path to write, written through?, mode to keep).
+
+    A regular file (or a new one) is replaced atomically, through any symlink to it; a character
+    device or a pipe (/dev/stdout, /dev/null, a FIFO) is written through; nothing else is touched."""
     if path.endswith(("/", os.sep)):
         raise click.ClickException(f"{path}: names a folder, not a file to write the Bundle to")
     try:
@@ -53,25 +55,29 @@ def _write_output(path: str, text: str) -> None:
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
     if st is None or stat.S_ISREG(st.st_mode):
-        target = Path(os.path.realpath(path))  # a link to a file: replace the file, keep the link
+        target = Path(os.path.realpath(path))
         if not target.parent.is_dir():
             raise click.ClickException(f"{path}: cannot write: folder {target.parent} does not exist")
-        mode = stat.S_IMODE(st.st_mode) if st else None
-        try:
-            _write_atomic(target, text, mode)
-        except OSError as exc:
-            raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
-        return
+        if not os.access(target.parent, os.W_OK | os.X_OK):
+            raise click.ClickException(f"{path}: cannot write: folder {target.parent} is not writable")
+        return target, False, stat.S_IMODE(st.st_mode) if st else None
     if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
-        try:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
-        return
+        return Path(path), True, None
     kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode) \
         else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file"
     raise click.ClickException(f"{path}: {kind}: refusing to write the Bundle there")
+
+
+def _write_output(path: str, plan: tuple[Path, bool, int | None], text: str) -> None:
+    target, through, mode = plan
+    try:
+        if through:
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            _write_atomic(target, text, mode)
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _write_atomic(target: Path, text: str, mode: int | None = None) -> None:
@@ -104,7 +110,10 @@ def main() -> None:
 @click.option("-o", "--output", "out", help="Write the Bundle here instead of standard output.")
 @click.option("--format", "fmt", type=click.Choice(["json", "xml"]), default="json", show_default=True)
 def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
-    """Convert monograph FILE(s) into one FHIR R5 collection Bundle."""
+    """Convert monograph FILE(s) into one FHIR R5 collection Bundle.
+
+    A FILE may be text (UTF-8, UTF-16, Windows-1251), an HTML page or a PDF, told by its content."""
+    plan = _output_plan(out) if out else None
     entries: list[dict] = []
     first_id = None
     for path in files:
@@ -128,8 +137,8 @@ def convert(files: tuple[str, ...], out: str | None, fmt: str) -> None:
             body = body.decode("utf-8")
     else:
         body = json.dumps(bundle.model_dump(mode="json", exclude_none=True, by_alias=True), ensure_ascii=False, indent=1)
-    if out:
-        _write_output(out, body + "\n")
+    if out and plan:
+        _write_output(out, plan, body + "\n")
     else:
         click.echo(body)
 

@@ -37,6 +37,13 @@ _META = re.compile(r"\b(?:(?:the )?following (?:list|table|adverse|undesirable|s
                    r"(?:experience|data)|post-?marketing (?:experience|surveillance|data|reports))", re.I)
 
 
+def _is_legend(sent: str) -> bool:
+    """'very common (>=1/10); common (>=1/100 to <1/10); ...' defines the categories; 'Common (1/100 to
+    less than 1/10): headache, dizziness' is a category label with its effects."""
+    ratios = len(_FREQ_RATIO.findall(sent))
+    return ratios >= 3 or ratios >= 2 and not FREQUENCY_RE.match(sent)
+
+
 def _clean(s: str) -> str:
     s = s.strip().strip(";,.").strip()
     if re.fullmatch(r"\([^()]*\)\*?", s):
@@ -123,8 +130,66 @@ def _expand_parenthetical(item: str, off: int) -> list[tuple[str, int, str | Non
     return [(item, off, None)]
 
 
+_CAPTION = re.compile(r"^table\s+\d+[.:]?(?:\s|$)", re.I)
+_FIGURE_CELL = re.compile(r"^[\s(]*[<>≤≥]?\s*\d+(?:[.,]\d+)?\s*%?(?:\s*\(\s*\d+(?:[.,]\d+)?\s*%?\s*\))?[\s)]*$|^[-–—]$|^n\s*=")
+_HEADER_CELL = re.compile(r"\b(?:reactions?|events?|adverse|system organ class|soc|frequency|placebo|n\s*=|%|"
+                          r"patients|incidence|organ|body system|drug|medicinal product|effect|recommendation|"
+                          r"interacting|concomitant|management)\b", re.I)
+
+
+def _table_row(text: str, offset: int, kind: str) -> list[tuple[str, int, str | None, str | None]]:
+    """A row of a table flattened into text, as items: figures (%, counts) are dropped, a frequency
+    cell gives the frequency of the cells after it, a system organ class names their group; a
+    row of column heads or a caption gives nothing."""
+    cells, pos = [], 0
+    for raw in text.split("|"):
+        lead = len(raw) - len(raw.lstrip())
+        cells.append((raw.strip(), offset + pos + lead))
+        pos += len(raw) + 1
+    words = [c for c, _ in cells if c and not _FIGURE_CELL.match(c)]
+    if not words or all(_HEADER_CELL.search(c) and not FREQUENCY_RE.match(c + " ") for c in words) and \
+            not any(_FIGURE_CELL.match(c) for c, _ in cells if c):
+        return []
+    out: list[tuple[str, int, str | None, str | None]] = []
+    group = freq = None
+    for c, o in cells:
+        if not c or _FIGURE_CELL.match(c):
+            continue
+        fm = FREQUENCY_RE.match(c + " ")
+        if fm and fm.end() >= len(c):
+            freq = fm.group(1)
+            continue
+        if kind == "undesirable-effect" and re.search(r"\bdisorders?$|\binfestations$|\bconditions$", c, re.I) \
+                and group is None and not out:
+            group = c
+            continue
+        for t, to in _items_from_list(c, o):
+            if _clean(t):
+                out.append((_clean(t), to, group, freq))
+        if kind != "undesirable-effect":
+            break  # an interaction or warning table: the first cell names the item, the rest describe it
+    return out
+
+
+def _is_row(b: Block) -> bool:
+    return " | " in b.para.text and not b.para.bullet
+
+
+def _is_header_row(blocks: list[Block], i: int) -> bool:
+    """The first row of a table, with no figure in it, over rows that have figures: column heads."""
+    b = blocks[i]
+    if not _is_row(b) or (i and _is_row(blocks[i - 1])) or i + 1 >= len(blocks) or not _is_row(blocks[i + 1]):
+        return False
+    figures = lambda t: any(_FIGURE_CELL.match(c.strip()) for c in t.split("|"))  # noqa: E731
+    return not figures(b.para.text) and figures(blocks[i + 1].para.text)
+
+
 def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bool = True) -> list[tuple[str, int, str | None, str | None]]:
     """Items of one paragraph as (text, start offset, group, frequency)."""
+    if _CAPTION.match(text):
+        return []
+    if " | " in text and not bullet:
+        return _table_row(text, offset, kind)
     if bullet and kind != "undesirable-effect":
         t = strip_bullet(text)
         return [(_clean(t), offset + text.find(t[:8]), None, None)] if _clean(t) else []
@@ -135,7 +200,7 @@ def split_clinical(text: str, offset: int, bullet: bool, kind: str, *, lists: bo
     for sent, soff in sentences(text):
         base = offset + soff
         if kind == "undesirable-effect" and (_FREQ_LEGEND.match(sent) or _COMMENT.match(sent)
-                                             or len(_FREQ_RATIO.findall(sent)) >= 2 or _META.search(sent)):
+                                             or _is_legend(sent) or _META.search(sent)):
             continue
         group = None
         lead_found = False
@@ -261,7 +326,7 @@ def items_of(blocks: list[Block], kind: str, source: str, lists: bool = True) ->
     """Every item of the blocks (one section kind), with labels as groups or populations."""
     out: list[ClinicalItem] = []
     label, label_pop = None, None
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.heading and not b.inline:
             continue
         if b.label:
@@ -269,6 +334,8 @@ def items_of(blocks: list[Block], kind: str, source: str, lists: bool = True) ->
             label_pop = population_of(label)
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        if _is_header_row(blocks, i):
+            continue
         for t, start, group, freq in split_clinical(text, off, b.para.bullet, kind, lists=lists):
             end = min(len(source), start + len(t))
             pop = population_of(t) if kind == "contraindication" else None

@@ -71,8 +71,8 @@ def decode(data: bytes, name: str | None = None) -> DecodedText:
         text, html_warnings = html_text(text)
         warnings += html_warnings
         media = HTML
-        if ext not in _HTML_EXTENSIONS:
-            warnings.append("the text is HTML markup: read as a web page")
+        if ext and ext not in _HTML_EXTENSIONS:
+            warnings.append(f"named {ext} but is HTML markup: read as a web page")
     elif ext in _HTML_EXTENSIONS and text.strip():
         warnings.append(f"named {ext} but has no HTML markup: read as plain text")
     return DecodedText(text, media, encoding, None, tuple(warnings))
@@ -311,6 +311,7 @@ class _HtmlText:
         self.buf: list[str] = []
         self.pending = 0
         self.bullet = ""
+        self.cap = 3  # inside a list item no block makes a blank line: the item is one line or a few
 
     def text(self, s: str | None) -> None:
         if s:
@@ -325,7 +326,7 @@ class _HtmlText:
 
     def brk(self, n: int) -> None:
         self.flush()
-        self.pending = max(self.pending, n)
+        self.pending = max(self.pending, min(n, self.cap))
 
     def raw_lines(self, block: str, gap: int) -> None:
         self.brk(gap)
@@ -380,11 +381,14 @@ class _HtmlText:
             else 1 if tag in _LINE or tag in ("td", "th") else 0
         if gap:
             self.brk(gap)
-        if tag == "li":
-            self.bullet = "• "
+        cap = self.cap
+        if tag in ("li", "dt", "dd"):
+            self.bullet = "• " if tag == "li" else ""
+            self.cap = 1
         self.text(el.text)
         for child in el:
             self.walk(child)
+        self.cap = cap
         if gap:
             self.brk(gap)
             if tag == "li":
@@ -513,7 +517,7 @@ def _page_lines(page) -> str | list[_Line]:
                 current[2] = None if w is None else m[4] + w * (size or 10.0) * (abs(m[0]) or 1.0) / 1000
             current[0] += piece
     lines.append(current)
-    return [(t.rstrip(), *pos, end) for t, pos, end in lines if t.strip() and pos]
+    return [(t.strip(), *pos, end) for t, pos, end in lines if t.strip() and pos]
 
 
 class _Widths:
@@ -556,7 +560,7 @@ def _with_paragraph_gaps(pages: list[str | list[_Line]]) -> list[str]:
         if not isinstance(lines, list) or not lines:
             out.append(lines or "")
             continue
-        text = [lines[0][0]]
+        rows: list[list] = [[0, lines[0][0], False]]  # blank lines before, text, has table cells
         last = lines[0]
         for line in lines[1:]:
             words, x, y, size, _ = line
@@ -567,13 +571,19 @@ def _with_paragraph_gaps(pages: list[str | list[_Line]]) -> list[str]:
                 else:
                     width = 0.5 * last[3] * len(last[0])  # a rough width: half an em a character
                     cell = x - last[1] - width > 2 * last[3] + 0.25 * width
-                text[-1] += (" | " if cell else " ") + words.lstrip()
+                rows[-1][1] += (" | " if cell else " ") + words.lstrip()
+                rows[-1][2] = rows[-1][2] or cell
             else:
                 leading = spacing * size
                 extra = dy - leading
                 blank = 0 if dy <= 0 or extra < 0.4 * leading else 1 if extra < 1.5 * leading else 2
-                text.append("\n" * blank + words)
+                rows.append([blank, words, False])
             last = line
+        text = []
+        for k, (blank, words, cells) in enumerate(rows):
+            if cells and k and rows[k - 1][2]:
+                blank = 0  # the rows of a table are padded, not paragraphs apart
+            text.append("\n" * blank + words)
         out.append("\n".join(text))
     return out
 

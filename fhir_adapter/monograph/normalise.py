@@ -36,8 +36,10 @@ _FURNITURE = re.compile(
     r"(?:\s*из\s*\d+)?)\s*$", re.I)
 # A word broken at a line end by a hyphen: "hyper-\nsensitivity".
 _HYPHEN_BREAK = re.compile(r"(?P<a>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<b>[^\W\d_A-ZА-Я][^\W\d_]*)")
-_TAB_CELLS = re.compile(r"[ ]*\t+[ \t]*")
+# Cells of a table flattened into text: tabs, or three spaces or more between words.
+_TAB_CELLS = re.compile(r"[ ]*\t+[ \t]*|[ ]{3,}")
 _DEGREE_LOOKALIKE = re.compile(r"(?<=\d)[\u2070\u00ba\u02da](?=\s?(?:[CF]\b|[-–]\s?\d|to\s+\d))")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|[.,]\d)")
 _RUNNING_MIN = 3  # a short line repeated at this many page breaks is a running header or footer
 
 
@@ -111,7 +113,7 @@ def normalise(source: str) -> Normalised:
                 continue  # indentation or trailing tabs are no cell boundary
             _keep_chars(b, line[i:m.start()], pos + i, changes)
             b.put(" | ", pos + m.start())
-            changes["tab cells"] += 1
+            changes["table cells"] += 1
             i = m.end()
         _keep_chars(b, line[i:], pos + i, changes)
         # A line end is "\n" whatever it was ("\r\n", "\f"): one character at the end's place.
@@ -137,6 +139,20 @@ def normalise(source: str) -> Normalised:
         b2.parts.append(joined[i:])
         b2.offsets.extend(offsets[i:len(joined)])
         joined, offsets = "".join(b2.parts), b2.offsets
+    # Pass 3: thousands separators ("1,500 mg", "1/10,000") go, so no reader takes them for a decimal comma.
+    if _THOUSANDS.search(joined):
+        b3 = _Builder()
+        i = 0
+        for m in _THOUSANDS.finditer(joined):
+            for k, ch in enumerate(m.group(0)):
+                if ch == ",":
+                    b3.parts.append(joined[i:m.start() + k])
+                    b3.offsets.extend(offsets[i:m.start() + k])
+                    i = m.start() + k + 1
+            changes["thousands separator"] += 1
+        b3.parts.append(joined[i:])
+        b3.offsets.extend(offsets[i:len(joined)])
+        joined, offsets = "".join(b3.parts), b3.offsets
     offsets.append(len(source))
     return Normalised(source, joined, offsets, changes)
 

@@ -63,7 +63,8 @@ def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[Pac
         if b.heading and not b.inline:
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
-        for sent, _soff in sentences(text):
+        # the cells of a how-supplied table row ("Bottles of 30 | NDC 0000-0000-30") read one by one
+        for sent in (c.strip() for cell in text.split(" | ") for c, _ in sentences(cell)):
             mat = _MATERIAL.search(sent)
             vm = _VOLUME_IN.match(sent)
             if vm:

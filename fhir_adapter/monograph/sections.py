@@ -209,6 +209,7 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
                 b.label = True
         blocks.append(b)
 
+    _lists_are_not_labels(blocks)
     _keep_unread_whole(blocks, model)
     # The first paragraph that is not a leaflet's boilerplate is the title; untitled ones before
     # any heading describe the product.
@@ -276,6 +277,26 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
                     break
         i = j
     return blocks, _sections(text, blocks)
+
+
+def _lists_are_not_labels(blocks: list[Block]) -> None:
+    """Short lines one under another ("Microcrystalline cellulose / Croscarmellose sodium /
+    Magnesium stearate") are the items of a list, not sub-headings: a label without a colon
+    needs text of its own under it."""
+    for i, b in enumerate(blocks):
+        if not b.label or b.para.text.rstrip().endswith(":"):
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        prev = blocks[i - 1] if i else None
+        in_run = (nxt is not None and nxt.label and nxt.para.gap == 0) or \
+                 (prev is not None and prev.para.gap >= 0 and b.para.gap == 0 and prev.label is False
+                  and prev.heading is None and _short_line(prev))
+        if nxt is None or (nxt.heading is not None and not nxt.inline) or in_run:
+            b.label = False
+
+
+def _short_line(b: Block) -> bool:
+    return len(b.para.text) <= 70 and b.para.text[-1:] not in ".;:"
 
 
 def _keep_unread_whole(blocks: list[Block], model: SectionModel) -> None:

@@ -56,3 +56,7 @@ def timings(body: str) -> list[tuple]:
 ])
 def test_weekly_and_monthly_regimens_keep_their_period(body, expected):
     assert timings(body) == expected
+
+
+def test_a_thousands_separator_is_not_a_decimal_comma():
+    assert doses("Take 1,500 mg once a day.") == [(1500, "mg")]

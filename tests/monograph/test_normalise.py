@@ -79,3 +79,15 @@ def test_a_pdf_paste_reads_as_the_clean_text_and_spans_point_into_the_paste(seed
 def test_degree_lookalikes_become_degree_signs_only_beside_a_temperature():
     n = normalise("store at 20⁰-25⁰C (68º to 77ºF); 10⁰ is ten to the zero; 1º line\n")
     assert n.text == "store at 20°-25°C (68° to 77°F); 10⁰ is ten to the zero; 1º line\n"
+
+
+@pytest.mark.parametrize("raw, text", [
+    ("500 to 1,500 mg daily", "500 to 1500 mg daily"), ("1/10,000 to 1/1,000", "1/10000 to 1/1000"),
+    ("1,5 ml", "1,5 ml"), ("3,14159", "3,14159"), ("(N=1,200)", "(N=1200)"),
+])
+def test_thousands_separators_go_decimal_commas_stay(raw, text):
+    assert normalise(raw).text == text
+
+
+def test_space_aligned_columns_become_cells():
+    assert normalise("Hypotension         9.0%         3.7%\n").text == "Hypotension | 9.0% | 3.7%\n"
