@@ -57,7 +57,8 @@ def decode(data: bytes, name: str | None = None) -> DecodedText:
         return DecodedText(text, PDF, None, pages, tuple(pdf_warnings))
     kind = _binary_kind(data)
     if kind:
-        advice = " (save the document as PDF, HTML or text)" if kind.startswith(("a ZIP", "an OLE2", "an RTF")) else ""
+        document = kind.startswith(("a ZIP", "an OLE2", "an RTF"))
+        advice = " (save the document as PDF, HTML or text)" if document else ""
         raise UnreadableInput(f"{kind}, not a monograph{advice}")
     if ext == ".pdf":
         warnings.append("named .pdf but has no PDF header: read by its content")
@@ -108,7 +109,8 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, lis
         try:
             return data.decode(declared), declared, warnings
         except UnicodeDecodeError as exc:
-            warnings.append(f"declares charset {declared} but byte {exc.start} is not {declared}: read by its content")
+            warnings.append(f"declares charset {declared} but byte {exc.start} is not {declared}: "
+                            "read by its content")
     try:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError as exc:
@@ -126,8 +128,8 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, lis
         except UnicodeDecodeError:
             pass
         else:
-            warnings.append("not UTF-8: read as Windows-1252, since as Windows-1251 its Latin words would hold "
-                            "Cyrillic letters")
+            warnings.append("not UTF-8: read as Windows-1252, since as Windows-1251 its Latin words "
+                            "would hold Cyrillic letters")
             return western, "cp1252", warnings
     warnings.append(f"not UTF-8 (byte {first_bad}): read as Windows-1251")
     return text, "cp1251", warnings
@@ -136,8 +138,8 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str, lis
 def _decode_unit_text(data: bytes, codec: str, warnings: list[str]) -> tuple[str, str, list[str]]:
     unit = 4 if codec.startswith("utf-32") else 2 if codec.startswith("utf-16") else 1
     if len(data) % unit:
-        warnings.append(f"{codec.upper()} text of {len(data)} bytes, not a multiple of {unit}: the last bytes "
-                        "were dropped")
+        warnings.append(f"{codec.upper()} text of {len(data)} bytes, not a multiple of {unit}: "
+                        "the last bytes were dropped")
         data = data[: len(data) - len(data) % unit]
     text = data.decode(codec, errors="replace")
     bad = text.count("\ufffd")
@@ -232,11 +234,13 @@ def _refused_text(text: str) -> str | None:
     bad = sum(1 for c in sample if c == "\ufffd" or (
         c not in "\t\n\r\f\v\x1a" and unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")))
     if bad > max(2, len(sample) // 100):
-        return f"binary data, not text ({bad} of the first {len(sample)} characters are control or unknown codes)"
+        return (f"binary data, not text ({bad} of the first {len(sample)} characters are control "
+                "or unknown codes)")
     head = sample[:4096].lstrip()
     if head.startswith("{") and re.match(r'\{\s*"resourceType"\s*:', head):
         return "a FHIR JSON resource, not a monograph (fhir-adapter validate or load take it)"
-    if head.startswith("<") and re.search(r"<[A-Za-z][\w.-]*\b[^>]*xmlns=[\"']http://hl7\.org/fhir[\"']", head[:2048]):
+    if head.startswith("<") and re.search(r"<[A-Za-z][\w.-]*\b[^>]*xmlns=[\"']http://hl7\.org/fhir[\"']",
+                                          head[:2048]):
         return "a FHIR XML resource, not a monograph (fhir-adapter validate takes it)"
     return None
 
@@ -251,15 +255,17 @@ def _extension(name: str | None) -> str:
 # ------------------------------------------------------------------ HTML
 
 _HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".xht", ".shtml"}
-_HTML_START = re.compile(r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+_HTML_START = re.compile(r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])",
+                         re.I | re.S)
 _HTML_TAG = re.compile(
-    r"</?(?:html|head|body|title|meta|link|p|div|span|br|hr|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|"
-    r"a|b|i|u|em|strong|sup|sub|section|article|header|footer|nav|main|script|style|img|font|center)\b[^<>]*>", re.I)
-_DROP = {"script", "style", "nav", "noscript", "template", "head", "svg", "canvas", "iframe", "object", "embed",
-         "button", "select", "textarea", "input", "map", "audio", "video"}
-_BLOCK = {"address", "article", "aside", "blockquote", "body", "center", "details", "dialog", "dir", "div", "dl",
-          "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "html", "legend", "main",
-          "menu", "p", "summary", "caption"}
+    r"</?(?:html|head|body|title|meta|link|p|div|span|br|hr|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|"
+    r"tr|td|th|a|b|i|u|em|strong|sup|sub|section|article|header|footer|nav|main|script|style|img|font|"
+    r"center)\b[^<>]*>", re.I)
+_DROP = {"script", "style", "nav", "noscript", "template", "head", "svg", "canvas", "iframe", "object",
+         "embed", "button", "select", "textarea", "input", "map", "audio", "video"}
+_BLOCK = {"address", "article", "aside", "blockquote", "body", "center", "details", "dialog", "dir", "div",
+          "dl", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "html", "legend",
+          "main", "menu", "p", "summary", "caption"}
 _SECTION = {"section", "article", "main"}
 _HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _LINE = {"li", "dt", "dd", "tr", "ul", "ol", "option"}
@@ -298,9 +304,14 @@ def html_text(markup: str) -> tuple[str, list[str]]:
 
 
 def _hidden(el) -> bool:
-    return any(a is not None and (a.tag in _DROP or a.get("hidden") is not None or a.get("aria-hidden") == "true"
-                                  or a.get("role") == "navigation" or _HIDDEN_STYLE.search(a.get("style") or ""))
-               for a in [el, *el.iterancestors()])
+    return any(_dropped(a) for a in [el, *el.iterancestors()])
+
+
+def _dropped(el) -> bool:
+    """Elements whose text is no content: scripts, menus, controls, and what the page hides."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    return tag in _DROP or el.get("hidden") is not None or el.get("aria-hidden") == "true" \
+        or el.get("role") == "navigation" or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
 class _HtmlText:
@@ -348,8 +359,7 @@ class _HtmlText:
             self.text(el.tail)
             return
         tag = tag.lower()
-        if tag in _DROP or el.get("hidden") is not None or el.get("aria-hidden") == "true" \
-                or el.get("role") == "navigation" or _HIDDEN_STYLE.search(el.get("style") or ""):
+        if _dropped(el):
             self.text(el.tail)
             return
         if tag == "br":
@@ -367,7 +377,8 @@ class _HtmlText:
             self.raw_lines(_inline_text(el, keep_lines=True), 2)
             self.text(el.tail)
             return
-        if tag == "tr" and not any(d.tag in _CELL_BLOCKS for d in el.iterdescendants() if isinstance(d.tag, str)):
+        layout = any(isinstance(d.tag, str) and d.tag in _CELL_BLOCKS for d in el.iterdescendants())
+        if tag == "tr" and not layout:  # a row of data; a row of blocks is page layout, read as blocks
             cells = [_SPACE.sub(" ", _inline_text(c)).strip() for c in el
                      if isinstance(c.tag, str) and c.tag.lower() in ("td", "th") and not _hidden(c)]
             cells = [c for c in cells if c]
@@ -402,8 +413,7 @@ def _inline_text(el, keep_lines: bool = False) -> str:
 
     def visit(e) -> None:
         tag = e.tag.lower() if isinstance(e.tag, str) else None
-        if tag is not None and not (tag in _DROP or e.get("hidden") is not None
-                                    or _HIDDEN_STYLE.search(e.get("style") or "")):
+        if tag is not None and not _dropped(e):
             if tag == "br":
                 parts.append("\n" if keep_lines else " ")
             parts.append(e.text or "")
@@ -438,17 +448,21 @@ def pdf_text(data: bytes) -> tuple[str, int, list[str]]:
                 try:
                     laid_out.append(_page_lines(page))
                 except Exception as exc:  # noqa: BLE001 - one damaged page is a warning, not the end
-                    warnings.append(f"page {number}: no text could be extracted ({type(exc).__name__}: {exc})")
+                    warnings.append(f"page {number}: no text could be extracted "
+                                    f"({type(exc).__name__}: {exc})")
                     laid_out.append("")
             pages = _with_paragraph_gaps(laid_out)
         except UnreadableInput:
             raise
         except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged files
             if "cryptography" in str(exc):
-                raise UnreadableInput("an encrypted PDF: reading it needs the 'cryptography' package") from exc
+                raise UnreadableInput("an AES-encrypted PDF: reading it needs the cryptography package "
+                                      "(pip install 'pypdf[crypto]')") from exc
             raise UnreadableInput(f"a damaged PDF ({type(exc).__name__}: {exc})") from exc
-    for message in dict.fromkeys(log.messages):
-        warnings.append(f"PDF: {message}")
+    messages = list(dict.fromkeys(log.messages))
+    warnings += [f"PDF: {m}" for m in messages[:3]]
+    if len(messages) > 3:
+        warnings.append(f"PDF: {len(messages) - 3} more complaints about the file's structure")
     if not any(p.strip() for p in pages):
         raise UnreadableInput(f"a PDF of {len(pages)} pages without a text layer (a scan? OCR it first)")
     empty = [str(k) for k, p in enumerate(pages, 1) if not p.strip()]

@@ -39,7 +39,8 @@ class Block:
 
 def match_heading(text: str, model: SectionModel | None = None) -> str | None:
     c = (model or default_model()).compiled
-    t = _NUMBERING.sub("", text).strip().rstrip(":.").strip()
+    # "----- INDICATIONS AND USAGE -----": the rules of a highlights box are no part of the heading
+    t = _NUMBERING.sub("", text.strip().strip("-=_*~#| ")).strip().rstrip(":.").strip()
     t = re.sub(r"\s+", " ", t)
     if not t or len(t) > 150:
         return None
@@ -119,6 +120,8 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
     # scores[i][k] = best total for blocks[:i+1] ending in kind k
     best: list[dict[str, tuple[float, str | None]]] = []
     emits = _emissions(blocks, model)
+    # a text with no blank line anywhere has only line breaks between its paragraphs: each is a break
+    no_blank_lines = all(b.para.gap == 0 for b in blocks[1:])
     for i, b in enumerate(blocks):
         emit = emits[i]
         in_list = i > 0 and b.para.bullet and blocks[i - 1].para.bullet and b.para.gap == 0
@@ -140,7 +143,7 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
                     continue
                 cost = 0.0
                 if pk != k:
-                    cost = switch_cost - (break_bonus if b.para.gap >= 2 else 0.0)
+                    cost = switch_cost - (break_bonus if b.para.gap >= 2 or no_blank_lines else 0.0)
                     if blocks[i - 1].label or in_list:
                         cost += 5.0  # never leave a label behind, nor split one list, across sections
                 options.append((ps + e - cost, pk))
@@ -210,6 +213,7 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
         blocks.append(b)
 
     _lists_are_not_labels(blocks)
+    _contents_are_not_sections(blocks)
     _keep_unread_whole(blocks, model)
     # The first paragraph that is not a leaflet's boilerplate is the title; untitled ones before
     # any heading describe the product.
@@ -297,6 +301,24 @@ def _lists_are_not_labels(blocks: list[Block]) -> None:
 
 def _short_line(b: Block) -> bool:
     return len(b.para.text) <= 70 and b.para.text[-1:] not in ".;:"
+
+
+def _contents_are_not_sections(blocks: list[Block]) -> None:
+    """The lines of a table of contents name sections without being them: everything after a
+    contents heading is contents until the text proper begins (a 'parts' heading such as FULL
+    PRESCRIBING INFORMATION, a heading the contents listed already, or a paragraph of prose)."""
+    i = next((k for k, b in enumerate(blocks) if b.kind == "toc" and b.heading is not None), None)
+    if i is None:
+        return
+    seen: set[str] = set()
+    for b in blocks[i + 1:]:
+        key = re.sub(r"\W+", " ", (b.heading or b.para.text)).strip().lower()
+        if b.heading is not None and (b.kind == "parts" or key in seen) or \
+                b.heading is None and len(b.para.text) > 120:
+            return
+        seen.add(key)
+        b.kind, b.heading, b.inline, b.label = "toc", None, False, False
+        b.content, b.content_start = b.para.text, b.para.span.start
 
 
 def _keep_unread_whole(blocks: list[Block], model: SectionModel) -> None:
