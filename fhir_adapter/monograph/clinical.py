@@ -44,8 +44,13 @@ def _is_legend(sent: str) -> bool:
     return ratios >= 3 or ratios >= 2 and not FREQUENCY_RE.match(sent)
 
 
+# "(4)", "(5.1, 5.3)", "[see Warnings and Precautions (5.2)]": where the label says more, not the item
+_SECTION_REF = re.compile(r"\s*(?:\(\s*\d+(?:\.\d+)*(?:\s*,\s*\d+(?:\.\d+)*)*\s*\)|\[\s*see [^\]]*\])\s*[.;,]?\s*$", re.I)
+
+
 def _clean(s: str) -> str:
     s = s.strip().strip(";,.").strip()
+    s = _SECTION_REF.sub("", s).strip().strip(";,.").strip()
     if re.fullmatch(r"\([^()]*\)\*?", s):
         return ""  # a bracket on its own explains what stands before it; it is no item
     return re.sub(r"\s+", " ", s)

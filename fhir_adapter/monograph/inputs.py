@@ -52,7 +52,8 @@ def decode(data: bytes, name: str | None = None) -> DecodedText:
     data = bytes(data)
     ext = _extension(name)
     warnings: list[str] = []
-    if b"%PDF-" in data[:1024]:
+    at = data.find(b"%PDF-", 0, 1024)  # readers allow some bytes before the header
+    if at == 0 or at > 0 and (ext == ".pdf" or b"%%EOF" in data[-2048:]):
         text, pages, pdf_warnings = pdf_text(data)
         return DecodedText(text, PDF, None, pages, tuple(pdf_warnings))
     kind = _binary_kind(data)
@@ -300,7 +301,8 @@ def html_text(markup: str) -> tuple[str, list[str]]:
         out.text(title.text_content())
         out.brk(2)
     out.walk(root)
-    return out.result(), []
+    text = out.result()
+    return text, [] if text.strip() else ["the page has no text outside its scripts, menus and markup"]
 
 
 def _hidden(el) -> bool:
@@ -377,8 +379,8 @@ class _HtmlText:
             self.raw_lines(_inline_text(el, keep_lines=True), 2)
             self.text(el.tail)
             return
-        layout = any(isinstance(d.tag, str) and d.tag in _CELL_BLOCKS for d in el.iterdescendants())
-        if tag == "tr" and not layout:  # a row of data; a row of blocks is page layout, read as blocks
+        if tag == "tr" and not any(isinstance(d.tag, str) and d.tag in _CELL_BLOCKS for d in el.iter()):
+            # a row of data; a row whose cells hold blocks is page layout, read as blocks
             cells = [_SPACE.sub(" ", _inline_text(c)).strip() for c in el
                      if isinstance(c.tag, str) and c.tag.lower() in ("td", "th") and not _hidden(c)]
             cells = [c for c in cells if c]

@@ -119,3 +119,20 @@ def test_clinical_studies_keep_their_paragraphs_whatever_they_say():
     mono = read_monograph(text)
     assert [(d.dose.value, d.frequency) for d in mono.dosages] == [(10, 1)]
     assert mono.undesirable_effects == []
+
+
+def test_highlights_rules_and_a_table_of_contents():
+    text = ("EXAMPLOL tablets\n\nHIGHLIGHTS OF PRESCRIBING INFORMATION\n"
+            "----------- CONTRAINDICATIONS -----------\n- Hypersensitivity to examplol. (4)\n\n"
+            "FULL PRESCRIBING INFORMATION: CONTENTS*\n1 INDICATIONS AND USAGE\n2 DOSAGE AND ADMINISTRATION\n"
+            "2.1 Adults\n4 CONTRAINDICATIONS\n17 PATIENT COUNSELING INFORMATION\n\n"
+            "FULL PRESCRIBING INFORMATION\n\n1 INDICATIONS AND USAGE\nExamplol is indicated for hypertension.\n\n"
+            "2 DOSAGE AND ADMINISTRATION\nTake 10 mg once daily.\n\n4 CONTRAINDICATIONS\nAngioedema.\n\n"
+            "17 PATIENT COUNSELING INFORMATION\nAdvise patients to report dizziness.\n")
+    mono = read_monograph(text)
+    kinds = [s.kind for s in mono.sections if s.heading]
+    assert kinds[:2] == ["contraindications", "toc"]
+    assert kinds[-4:] == ["indications", "dosage", "contraindications", "patient_information"]
+    assert [i.text for i in mono.indications] == ["Examplol is indicated for hypertension"]
+    assert {c.text for c in mono.contraindications} == {"Hypersensitivity to examplol", "Angioedema"}
+    assert [(d.dose.value, d.frequency) for d in mono.dosages] == [(10, 1)]
