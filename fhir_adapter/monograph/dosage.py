@@ -11,7 +11,7 @@ from .text import sentences
 from .vocabulary import routes_in
 
 DOSE_UNITS = {"mg", "g", "ug", "ng", "ml", "[iU]", "{tablet}", "{capsule}", "[drp]", "{ampoule}", "{vial}",
-              "{sachet}", "{suppository}", "{dose}", "{puff}", "mmol"}
+              "{sachet}", "{suppository}", "{dose}", "{puff}", "mmol", "{caplet}", "{spray}", "{actuation}"}
 _FREQ = re.compile(
     rf"(?P<lo>{NUM}|one|two|three|four|five|six)(?:\s*(?:-|–|to|or)\s*(?P<hi>{NUM}|two|three|four|five|six))?\s*"
     rf"(?:times?|x)\s*(?:a|per|/|in\s+a|daily|each)?\s*(?P<per>day|daily|weekly|week|monthly|month|hour|d)?\b"
@@ -41,9 +41,13 @@ _REPEAT = re.compile(r"[^.;]*\brepeat(?:ed)?\b[^.;]*(?:course|treatment)?[^.;]*"
 
 
 # What stands before an amount that is a ceiling, not a dose: "up to a maximum of 0.61 mg/kg".
-_CAP_BEFORE = re.compile(r"(?:maximum|max\.?|up to|not (?:to )?exceed|no more than|not more than|at most|"
-                         r"limit(?:ed)? to)(?:\s+(?:recommended|total|single|daily|of|a|the|dose|dosage|is))*\s*$",
-                         re.I)
+_CAP_BEFORE = re.compile(r"(?:(?:maximum|max\.?|up to|not (?:to )?exceed|no more than|not more than|at most|"
+                         r"limit(?:ed)? to|(?:do not|don't|never) (?:take|use|give|exceed|administer) more than)"
+                         r"(?:\s+(?:recommended|total|single|daily|of|a|the|dose|dosage|is))*"
+                         r"|\bmaximum\b[^.;]{0,40}?\b(?:is|of|:|=))\s*$", re.I)
+# "in combination with clarithromycin 500 mg": the dose of another medicine
+_OTHER_DRUG_BEFORE = re.compile(r"(?:\bwith|\bplus|\band|\bor|,|\badminister|\bgive|\bgiven)\s+"
+                                r"(?P<name>[A-Za-z][a-z][\w-]{3,})\s*$")
 # A laboratory threshold or a concentration is not a dose: "serum creatinine >3 mg/dL".
 _THRESHOLD_BEFORE = re.compile(r"(?:[<>≤≥]=?|=<|=>|above|below|greater than|less than|exceed(?:s|ing)?)\s*$", re.I)
 _PER_VOLUME_AFTER = re.compile(r"\s*/\s*(?:d?l|ml|dl|µl|ul)\b", re.I)
@@ -52,10 +56,20 @@ _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z])")
 _CAP_HEADER = re.compile(r"\b(?:maximum|max\.?|not to exceed)\b", re.I)
 
 
-def _not_a_dose(masked: str, m: re.Match, header: list[str] | None) -> bool:
-    """A ceiling, a threshold, a concentration, or a value in a table column of maxima."""
-    before = masked[max(0, m.start() - 40):m.start()]
+_NOT_A_NAME = {"tablets", "tablet", "capsules", "doses", "dose", "daily", "initially", "then", "orally", "total",
+               "food", "water", "meals", "adults", "children", "patients", "weekly", "another", "additional",
+               "further", "least", "starting", "single", "usual", "maintenance"}
+
+
+def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: frozenset[str] = frozenset()) -> bool:
+    """A ceiling, a threshold, a concentration, another medicine's dose, or a value in a table column
+    of maxima."""
+    before = masked[max(0, m.start() - 60):m.start()]
     if _CAP_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before):
+        return True
+    om = _OTHER_DRUG_BEFORE.search(before)
+    if om and self_names and om.group("name").lower() not in self_names and om.group("name").lower() not in _NOT_A_NAME \
+            and not routes_in(om.group("name")):
         return True
     unit = amount_from_match(m).unit
     if "/" in unit and unit.split("/")[1] in ("ml", "l", "dl") or _PER_VOLUME_AFTER.match(masked[m.end():]):
@@ -106,7 +120,8 @@ def _mask_brackets(s: str) -> str:
     return re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), s)
 
 
-def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Dosage], list[str]]:
+def read_dosage(blocks: list[Block], default_routes: list[str],
+                self_names: frozenset[str] = frozenset()) -> tuple[list[Dosage], list[str]]:
     """Regimens of the dosage section, and its administration instructions."""
     out: list[Dosage] = []
     instructions: list[str] = []
@@ -159,7 +174,8 @@ def read_dosage(blocks: list[Block], default_routes: list[str]) -> tuple[list[Do
             # Rates (40-60 drops per minute), maxima and daily caps are not regimens.
             caps = [m for m in doses if re.search(r"\bmaximum\s+(?:single\s+|daily\s+)?dose\s+(?:is|of)\s*$",
                                                    masked[max(0, m.start() - 40):m.start()], re.I)]
-            doses = [m for m in doses if m not in caps and not _not_a_dose(masked, m, header if " | " in sent else None)
+            doses = [m for m in doses if m not in caps and not _not_a_dose(masked, m, header if " | " in sent else None,
+                                                                    self_names)
                      and not re.search(r"rate of\s*$",
                                                          masked[max(0, m.start() - 25):m.start()], re.I)
                      and not re.match(r"\s*(?:per|/)\s*min", masked[m.end():], re.I)

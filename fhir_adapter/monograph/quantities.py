@@ -20,6 +20,8 @@ UNIT_WORDS = {
     "drop": "[drp]", "drops": "[drp]", "sachet": "{sachet}", "sachets": "{sachet}",
     "suppository": "{suppository}", "suppositories": "{suppository}",
     "dose": "{dose}", "doses": "{dose}", "puff": "{puff}", "puffs": "{puff}",
+    "caplet": "{caplet}", "caplets": "{caplet}", "spray": "{spray}", "sprays": "{spray}",
+    "actuation": "{actuation}", "actuations": "{actuation}", "international units": "[iU]",
 }
 TIME_WORDS = {
     "minute": "min", "minutes": "min", "min": "min", "hour": "h", "hours": "h", "h": "h", "hr": "h",
@@ -30,7 +32,9 @@ TIME_WORDS = {
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if u != "%"), key=len, reverse=True))
 # A dose or content amount: 0.1-0.2 mg, 25 mg/kg, 2-3 mg/kg body weight, 1,5 ml, 5 %.
 AMOUNT_RE = re.compile(
-    rf"(?<![\w.])(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*(?P<unit>(?:{_UNIT_ALT})\b|%)"
+    # "5 mg to 10 mg" is one range like "5-10 mg": the first unit may be written twice
+    rf"(?<![\w.])(?P<lo>{NUM})(?:\s*(?P<lounit>(?:{_UNIT_ALT})\b|%)?\s*(?:-|–|to)\s*(?P<hi>{NUM}))?"
+    rf"\s*(?P<unit>(?:{_UNIT_ALT})\b|%)"
     rf"(?:\s*/\s*(?P<pern>{NUM})?\s*(?P<per>kg|m2|m²|ml|day|d|h)\b)?",
     re.I,
 )
@@ -59,6 +63,8 @@ def amount_from_match(m: re.Match) -> Quantity:
         unit = f"{unit}/{per}"
     lo = num(m.group("lo"))
     hi = num(m.group("hi")) if m.group("hi") else None
+    if m.groupdict().get("lounit") and unit_key(m.group("lounit")) != unit_key(m.group("unit")):
+        hi = None  # "5 mg to 10 ml" is no range
     if hi is not None and hi < lo:
         hi = None  # "40-20 mg" is no range; keep the first figure
     return Quantity(lo, unit, high=hi)

@@ -26,7 +26,7 @@ from .rules import detect_family, detect_language, section_model
 from .sections import Block, blocks_of, segment
 from .storage import read_shelf_life, read_storage
 from .text import Para, sentences
-from .vocabulary import FORM_UNIT, dose_form_in, routes_in
+from .vocabulary import FORM_ROUTE, FORM_UNIT, dose_form_in, routes_in
 
 T = TypeVar("T")
 _NEGATIVE_USE = re.compile(
@@ -236,7 +236,10 @@ def _read_interactions(m: Monograph, blocks: list[Block]) -> None:
 
 
 def _read_dosage(m: Monograph, blocks: list[Block]) -> None:
-    m.dosages, m.administration = read_dosage(blocks_of(blocks, "dosage", "administration"), m.product.routes)
+    routes = m.product.routes or ([FORM_ROUTE[m.product.dose_form_key]] if m.product.dose_form_key in FORM_ROUTE else [])
+    names = {w.lower() for n in [m.product.name, m.product.inn or ""] + [i.name for i in m.ingredients if i.active]
+             for w in re.findall(r"[A-Za-z][\w-]{3,}", n)}
+    m.dosages, m.administration = read_dosage(blocks_of(blocks, "dosage", "administration"), routes, frozenset(names))
     for d in m.dosages:
         if d.route and d.route not in m.product.routes:
             m.product.routes.append(d.route)

@@ -53,6 +53,12 @@ DOSE_FORM_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (_, p) in enumerate(D
 FORM_UNIT = {"capsule": "capsule", "hard-capsule": "capsule", "tablet": "tablet", "film-coated-tablet": "tablet",
              "prolonged-release-tablet": "tablet", "suppository": "suppository"}
 
+# The route a dose form implies when the text names none: a tablet is swallowed, a cream goes on the skin.
+FORM_ROUTE = {"capsule": "oral", "hard-capsule": "oral", "tablet": "oral", "film-coated-tablet": "oral",
+              "prolonged-release-tablet": "oral", "oral-drops": "oral", "oral-solution": "oral",
+              "oral-suspension": "oral", "cream": "topical", "ointment": "topical", "gel": "topical",
+              "eye-drops": "ophthalmic", "suppository": "rectal"}
+
 CONTAINERS = [
     ("ampoule", r"ampoules?|ampuls?|ampules?"),
     ("vial", r"vials?"),

@@ -60,3 +60,32 @@ def test_weekly_and_monthly_regimens_keep_their_period(body, expected):
 
 def test_a_thousands_separator_is_not_a_decimal_comma():
     assert doses("Take 1,500 mg once a day.") == [(1500, "mg")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Take 5 mg to 10 mg once a day.", [(5, 10, "mg")]),
+    ("Give 500 mg to 1500 mg once a day.", [(500, 1500, "mg")]),
+    ("Use 2 sprays in each nostril once a day.", [(2, None, "{spray}")]),
+])
+def test_ranges_with_the_unit_written_twice_and_dose_unit_words(body, expected):
+    mono = read_monograph(HEAD + body + "\n")
+    assert [(d.dose.value, d.dose.high, d.dose.unit) for d in mono.dosages if d.dose] == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Do not take more than 10 tablets in 24 hours.",
+    "The maximum daily dose for adults is 6 g.",
+])
+def test_more_ceilings_are_not_doses(body):
+    assert doses(body + " Take 5 mg once a day.") == [(5, "mg")]
+
+
+def test_another_medicines_dose_is_not_the_products():
+    body = ("Eradication: testamol 10 mg twice a day in combination with clarithromycin 500 mg twice a day "
+            "and omeprazole 20 mg twice a day.")
+    assert doses(body) == [(10, "mg")]
+
+
+def test_a_tablet_is_taken_by_mouth_when_no_route_is_written():
+    mono = read_monograph(HEAD + "Take 5 mg once a day.\n")
+    assert [d.route for d in mono.dosages] == ["oral"]
