@@ -13,7 +13,7 @@ what the DocumentReference holds and the source-span extension points into.
 from __future__ import annotations
 
 import re
-from array import array
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -37,168 +37,189 @@ _FURNITURE = re.compile(
 # A word broken at a line end by a hyphen: "hyper-\nsensitivity".
 _HYPHEN_BREAK = re.compile(r"(?P<a>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<b>[^\W\d_A-ZА-Я][^\W\d_]*)")
 # Cells of a table flattened into text: tabs, or three spaces or more between words.
-_TAB_CELLS = re.compile(r"[ ]*\t+[ \t]*|[ ]{3,}")
 _DEGREE_LOOKALIKE = re.compile(r"(?<=\d)[\u2070\u00ba\u02da](?=\s?(?:[CF]\b|[-–]\s?\d|to\s+\d))")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|[.,]\d)")
 _RUNNING_MIN = 3  # a short line repeated at this many page breaks is a running header or footer
+
+
+class _Pass:
+    """One rewrite of the whole text, as anchors: from text position a on, positions advance one for
+    one from source position b, until the next anchor. No anchor at all: nothing changed."""
+
+    __slots__ = ("anchors_out", "anchors_in")
+
+    def __init__(self) -> None:
+        self.anchors_out: list[int] = []
+        self.anchors_in: list[int] = []
+
+    def map(self, pos: int) -> int:
+        k = bisect_right(self.anchors_out, pos) - 1
+        if k < 0:
+            return pos
+        return self.anchors_in[k] + (pos - self.anchors_out[k])
+
+
+def _rewrite(text: str, matches, replace) -> tuple[str, _Pass]:
+    """text with each match edited, and how the result maps back. replace(match) gives None (keep it),
+    a string (for the whole match) or a list of (start, end, replacement) edits inside it, so a
+    replacement that drops one character ("1,500") maps every other one exactly."""
+    out: list[str] = []
+    p = _Pass()
+    i = n = 0
+    for m in matches:
+        r = replace(m)
+        if r is None:
+            continue
+        for start, end, repl in ([(m.start(), m.end(), r)] if isinstance(r, str) else r):
+            out.append(text[i:start])
+            n += start - i
+            # the replacement maps onto the start of what it replaces, what follows onto its end
+            p.anchors_out.append(n)
+            p.anchors_in.append(start)
+            out.append(repl)
+            n += len(repl)
+            p.anchors_out.append(n)
+            p.anchors_in.append(end)
+            i = end
+    if not p.anchors_out:
+        return text, p
+    out.append(text[i:])
+    return "".join(out), p
 
 
 @dataclass
 class Normalised:
     source: str
     text: str
-    offsets: array  # offsets[i] = index in source of text[i]; one more entry for the end
+    passes: list  # each rewrite, in order; positions map back through them in reverse
     changes: Counter  # rule name -> how often it applied
+
+    @property
+    def identity(self) -> bool:
+        return not self.passes
+
+    def _back(self, pos: int) -> int:
+        for p in reversed(self.passes):
+            pos = p.map(pos)
+        return pos
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """A span of `text` as the span of `source` it came from."""
         n = len(self.text)
         start, end = max(0, min(start, n)), max(0, min(end, n))
         if end <= start:
-            s = self.offsets[start]
+            s = self._back(start)
             return s, s
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self._back(start), self._back(end - 1) + 1
 
 
-class _Builder:
-    """Text built piece by piece, each piece knowing where in the source it starts."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.offsets = array("l")
-
-    def keep(self, s: str, src_start: int) -> None:
-        self.parts.append(s)
-        self.offsets.extend(range(src_start, src_start + len(s)))
-
-    def put(self, s: str, src_at: int) -> None:
-        """Text that replaces something else: all of it maps to one source position."""
-        self.parts.append(s)
-        self.offsets.extend([src_at] * len(s))
-
-
-def _running_lines(lines: list[str]) -> set[str]:
-    """Short lines that repeat at page breaks (form feeds) or many times over: running heads."""
-    counts = Counter(s.strip() for s in lines if 0 < len(s.strip()) <= 80)
-    pages = sum(1 for s in lines if "\f" in s) + 1
+def _running_lines(text: str) -> set[str]:
+    """Short lines that repeat at page breaks (form feeds) many times over: running heads and feet."""
+    pages = text.count("\f") + 1
     if pages < _RUNNING_MIN:
         return set()
+    counts = Counter(s.strip() for s in re.split(r"[\n\f]", text) if 0 < len(s.strip()) <= 80)
     return {s for s, n in counts.items() if n >= max(_RUNNING_MIN, pages - 1) and not s.endswith(":")
             and not re.fullmatch(r"[-–—|=_*•\s]+", s)}
 
 
+_LINE_END = re.compile(r"\r\n|[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
+_INVISIBLE = re.compile("[" + "".join(_DROP) + "".join(_LIGATURES) + "]")
+_CELL_GAP = re.compile(r"(?<=\S)(?:[ ]*\t+[ \t]*|[ ]{3,})(?=\S)")
+_MAPPED = re.compile("[" + "".join(re.escape(chr(c)) for c in _CHAR_MAP) + "]")
+_HYPHEN_GAP = re.compile(r"-[ \t]+\n")
+_THOUSANDS_HINT = re.compile(r"\d,\d\d\d")
+# The start of a line that could be page furniture: one scan finds the lines worth a closer look.
+_FURNITURE_LINE = re.compile(r"^[ \t]*(?P<line>(?:page|-\s*\d|\d+\s*/|reference id|стр)[^\n]*?)[ \t]*(?:\n|\Z)",
+                             re.M | re.I)
+_ANY_LINE = re.compile(r"^[ \t]*(?P<line>[^\n]*?)[ \t]*(?:\n|\Z)", re.M)
+
+
 def normalise(source: str) -> Normalised:
     changes: Counter = Counter()
-    # Pass 1, per character: the same length, so offsets stay as they are.
-    text = source.translate(_CHAR_MAP)
+    passes: list[_Pass] = []
+
+    def apply(text: str, rx: re.Pattern, replace, rule: str) -> str:
+        if not rx.search(text):
+            return text
+        counted = 0
+
+        def counting(m):
+            nonlocal counted
+            r = replace(m)
+            if r is not None:
+                counted += 1
+            return r
+
+        out, p = _rewrite(text, rx.finditer(text), counting)
+        if p.anchors_out:
+            passes.append(p)
+            changes[rule] += counted
+        return out
+
+    # One character for another keeps every offset: no pass to record. (Each rule is tried only
+    # where a cheap test says it may apply: most texts need few of them.)
+    text = source.translate(_CHAR_MAP) if _MAPPED.search(source) else source
     # "25⁰C", "25ºC", "25˚C": a superscript zero, an ordinal or a ring written for the degree sign
-    text = _DEGREE_LOOKALIKE.sub("°", text)
-    b = _Builder()
-    lines = text.splitlines(keepends=True)
-    running = _running_lines(lines)
-    pos = 0
-    for raw in lines:
-        line = raw.rstrip("\r\n\f")
-        ending = raw[len(line):]
-        stripped = line.replace("\f", "").strip()
-        if "\f" in line or "\f" in ending:
-            changes["page break"] += 1
-        if stripped and (_FURNITURE.match(stripped) or stripped in running):
-            changes["page furniture"] += 1
-            pos += len(raw)
-            continue  # the whole line and its line end go
-        i = 0
-        for m in _TAB_CELLS.finditer(line):
-            if not line[:m.start()].strip() or not line[m.end():].strip():
-                continue  # indentation or trailing tabs are no cell boundary
-            _keep_chars(b, line[i:m.start()], pos + i, changes)
-            b.put(" | ", pos + m.start())
-            changes["table cells"] += 1
-            i = m.end()
-        _keep_chars(b, line[i:], pos + i, changes)
-        # A line end is "\n" whatever it was ("\r\n", "\f"): one character at the end's place.
-        if ending:
-            b.put("\n", pos + len(line))
-        pos += len(raw)
-    joined = "".join(b.parts)
-    offsets = b.offsets
-    # Pass 2: words broken by a hyphen at a line end are joined again.
-    if _HYPHEN_BREAK.search(joined):
-        b2 = _Builder()
-        i = 0
-        words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", joined))
-        for m in _HYPHEN_BREAK.finditer(joined):
+    if "\u2070" in text or "\u00ba" in text or "\u02da" in text:
+        text = _DEGREE_LOOKALIKE.sub("°", text)
+    running = _running_lines(text) if "\f" in text else set()
+    changes["page break"] = text.count("\f")
+    text = apply(text, _LINE_END, lambda m: "\n", "line end")
+    text = apply(text, _ANY_LINE if running else _FURNITURE_LINE,
+                 lambda m: "" if m.group("line") and (_FURNITURE.match(m.group("line"))
+                                                      or m.group("line") in running) else None,
+                 "page furniture")
+    if "\t" in text or "   " in text:
+        text = apply(text, _CELL_GAP, lambda m: " | ", "table cells")
+    text = apply(text, _INVISIBLE, lambda m: _LIGATURES.get(m.group(0), ""), "invisible character or ligature")
+    if "-\n" in text or _HYPHEN_GAP.search(text):
+        words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+
+        def join(m):
             a, w = m.group("a"), m.group("b")
             if words[f"{a}-{w}".lower()] > words[f"{a}{w}".lower()]:
-                continue  # "film-coated" written so elsewhere: a compound, not a broken word
-            cut = m.start() + len(a)
-            b2.parts.append(joined[i:cut])
-            b2.offsets.extend(offsets[i:cut])
-            i = m.start("b")
-            changes["hyphenated line break"] += 1
-        b2.parts.append(joined[i:])
-        b2.offsets.extend(offsets[i:len(joined)])
-        joined, offsets = "".join(b2.parts), b2.offsets
-    # Pass 3: thousands separators ("1,500 mg", "1/10,000") go, so no reader takes them for a decimal comma.
-    if _THOUSANDS.search(joined):
-        b3 = _Builder()
-        i = 0
-        for m in _THOUSANDS.finditer(joined):
-            for k, ch in enumerate(m.group(0)):
-                if ch == ",":
-                    b3.parts.append(joined[i:m.start() + k])
-                    b3.offsets.extend(offsets[i:m.start() + k])
-                    i = m.start() + k + 1
-            changes["thousands separator"] += 1
-        b3.parts.append(joined[i:])
-        b3.offsets.extend(offsets[i:len(joined)])
-        joined, offsets = "".join(b3.parts), b3.offsets
-    offsets.append(len(source))
-    return Normalised(source, joined, offsets, changes)
+                return None  # "film-coated" written so elsewhere: a compound, not a broken word
+            return [(m.end("a"), m.start("b"), "")]
+        text = apply(text, _HYPHEN_BREAK, join, "hyphenated line break")
+    if _THOUSANDS_HINT.search(text):
+        text = apply(text, _THOUSANDS, lambda m: [(m.start() + k, m.start() + k + 1, "")
+                                                  for k, c in enumerate(m.group(0)) if c == ","],
+                     "thousands separator")
+    return Normalised(source, text, passes, +changes)
 
 
-def _keep_chars(b: _Builder, s: str, src_start: int, changes: Counter) -> None:
-    """Copy s, dropping invisible characters and opening ligatures."""
-    if not any(c in _DROP or c in _LIGATURES for c in s):
-        b.keep(s, src_start)
-        return
-    run = 0
-    for k, c in enumerate(s):
-        if c in _DROP or c in _LIGATURES:
-            b.keep(s[run:k], src_start + run)
-            if c in _LIGATURES:
-                b.put(_LIGATURES[c], src_start + k)
-                changes["ligature"] += 1
-            else:
-                changes["invisible character"] += 1
-            run = k + 1
-    b.keep(s[run:], src_start + run)
-
-
-def restore_spans(obj, norm: Normalised, _seen: set | None = None):
+def restore_spans(obj, norm: Normalised):
     """Every Span inside obj (dataclasses, lists, tuples, dicts), mapped back to source offsets.
 
     Spans are frozen, so each is replaced in its holder; the walk visits each object once."""
-    from dataclasses import fields, is_dataclass
-
     from .model import Span
 
-    seen = _seen if _seen is not None else set()
-    if id(obj) in seen:
+    if norm.identity:
         return obj
-    if isinstance(obj, Span):
-        return Span(*norm.to_source(obj.start, obj.end))
-    seen.add(id(obj))
-    if is_dataclass(obj) and not isinstance(obj, type):
-        for f in fields(obj):
-            v = getattr(obj, f.name)
-            if v is not None and not isinstance(v, str | int | float | bool):
-                setattr(obj, f.name, restore_spans(v, norm, seen))
-    elif isinstance(obj, list):
-        obj[:] = [restore_spans(v, norm, seen) for v in obj]
-    elif isinstance(obj, tuple):
-        return tuple(restore_spans(v, norm, seen) for v in obj)
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            obj[k] = restore_spans(v, norm, seen)
-    return obj
+    seen: set[int] = set()
+    scalar = (str, int, float, bool, type(None))
+
+    def fix(v):
+        if isinstance(v, scalar):
+            return v
+        if type(v) is Span:
+            return Span(*norm.to_source(v.start, v.end))
+        if id(v) in seen:
+            return v
+        seen.add(id(v))
+        if isinstance(v, list):
+            v[:] = [fix(x) for x in v]
+        elif isinstance(v, tuple):
+            return tuple(fix(x) for x in v)
+        elif isinstance(v, dict):
+            for k in v:
+                v[k] = fix(v[k])
+        elif hasattr(v, "__dataclass_fields__"):
+            d = v.__dict__
+            for k, x in d.items():
+                if not isinstance(x, scalar):
+                    d[k] = fix(x)
+        return v
+
+    return fix(obj)
