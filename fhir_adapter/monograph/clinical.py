@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import alternation, lexicon
 from .model import ClinicalItem, Interaction, Population, Span
 from .sections import Block
 from .text import sentences, split_top_level, strip_bullet
 
 FREQUENCY_RE = re.compile(
     r"^(?:(very often|very common|often|common|frequently|infrequently|uncommon|rarely|rare|very rarely|very rare|"
-    r"in (?:some|isolated|rare|single) cases|isolated cases|frequency unknown|frequency not known|not known|unknown)"
+    r"in (?:some|isolated|rare|single) cases|isolated cases|frequency unknown|frequency not known|not known|unknown|"
+    + alternation(lexicon().effect_frequencies) + ")"
     r"\b(?:\s*\([^)]*\))?)\s*(?:[-–—:]\s*|\s+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?P<lead>.{0,160}?)\b(?:(?:may|can|might) (?:occur|develop|be observed|be noted)|are possible|is possible|"
@@ -81,7 +83,7 @@ def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[s
         for p, o in commas:
             # "CYP1A2, 2B6, 2C8": a piece with no word of its own goes with the one before, and
             # so does one that only qualifies it ("active infection, including chronic ...").
-            if out and (not re.search(r"[A-Za-z]{3,}", p) or _QUALIFIES.match(p)):
+            if out and (not re.search(r"[^\W\d_]{3,}", p) or _QUALIFIES.match(p)):
                 prev, po = out[-1]
                 out[-1] = (text[po - offset:o + len(p)], po)
                 continue

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import lexicon
 from .model import Amount, Ingredient, Quantity, Span
 from .quantities import AMOUNT_RE, amount_from_match, num, unit_key
 from .sections import Block
@@ -11,20 +12,30 @@ from .text import split_top_level, strip_bullet
 _ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|excipients?(?:\(s\))?(?: with known effects?)?|"
                    r"(?:the following )?inactive ingredients?|"
                    r"auxiliary substances|other ingredients?|(?:the )?(?:capsule|tablet) (?:shell|coating|core)|"
-                   r"hard gelatin capsule|film[- ]coating|coating|shell)\s*:\s*", re.I)
+                   r"hard gelatin capsule|film[- ]coating|coating|shell|"
+                   + "|".join(lexicon().roles_active + lexicon().roles_inactive) + r")\s*:\s*", re.I)
+_ACTIVE_ROLE = re.compile("|".join(lexicon().roles_active) or "$^", re.I)
+_LEXICON_ROLE = re.compile("|".join(lexicon().roles_active + lexicon().roles_inactive) or "$^", re.I)
+
+
+def _is_active_role(role: str) -> bool:
+    return role.lower().startswith("active") or bool(_ACTIVE_ROLE.fullmatch(role))
 _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
                   r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
                   r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
                   r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains"
                   r"|(?P<n3>\d+(?:[.,]\d+)?)\s*(?P<u3>g|ml)\s+of\s+(?:the\s+)?(?:ointment|cream|gel|paste|"
-                  r"solution|suspension|syrup|powder|emulsion|drug|product)\s+contains?", re.I)
+                  r"solution|suspension|syrup|powder|emulsion|drug|product)\s+contains?"
+                  # "5 мл сиропа содержат", "1 таблетка содержит"
+                  r"|(?P<n4>\d+(?:[.,]\d+)?)?\s*(?P<u4>мл|г|таблетк\w*|капсул\w*|ампул\w*|флакон\w*|суппозитори\w*)"
+                  r"\s+(?:[^\W\d_]+\s+){0,3}?содерж\w*", re.I)
 _STRENGTH_LIST = re.compile(r"(?P<values>\d+(?:[.,]\d+)?(?:\s*,\s*\d+(?:[.,]\d+)?)+\s*,?\s*(?:or|and)\s*\d+(?:[.,]\d+)?)"
                             r"\s*(?P<unit>mg|g|mcg|µg|ml)\s+(?P<name>[A-Za-z][\w-]*(?:\s+(?!(?:and|or|with|in|the|as)\b)[a-z][\w-]*)?)",
                             re.I)
 _ROLE_MIDWAY = re.compile(r"\s+and\s+(?:the\s+following\s+)?(?:inactive ingredients|excipients)\s*:\s*", re.I)
 # pharmacopoeia marks after a name ("calcium carbonate, USP") are no ingredient of their own
 _PHARMACOPOEIA = re.compile(r"^(?:USP|NF|FCC|BP|EP|Ph\.?\s?Eur\.?|JP)$", re.I)
-_QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*ml))", re.I)
+_QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad|до)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*(?:ml|мл)))", re.I)
 
 
 _AMOUNT_ONLY = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:%|mg|g|mcg|µg|ml)(?:\s*(?:w/w|w/v|v/v))?\s*(?:\([^)]*\))?\s*\.?$",
@@ -51,6 +62,9 @@ def per_unit(text: str) -> Quantity | None:
         return None
     if m.group("n3"):  # "100 g of ointment contains"
         return Quantity(num(m.group("n3")), m.group("u3").lower())
+    if m.group("u4"):
+        unit = unit_key(m.group("u4").lower())
+        return Quantity(num(m.group("n4")) if m.group("n4") else 1, unit)
     u = m.group("u") or m.group("u2")
     key = unit_key(u.split()[-1].lower())
     if key.endswith("s") and not key.startswith("{"):
@@ -61,7 +75,7 @@ def per_unit(text: str) -> Quantity | None:
 
 def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, note: str | None) -> Ingredient | None:
     raw = piece.strip().rstrip(";.")
-    if not re.search(r"[A-Za-z]{3,}", raw) or _PHARMACOPOEIA.match(raw):
+    if not re.search(r"[^\W\d_]{3,}", raw) or _PHARMACOPOEIA.match(raw):
         return None
     # Brackets explain ("about 0.8 mg of dry matter", "E171"); amounts are read outside them.
     outside = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), raw)
@@ -132,7 +146,7 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
         body = strip_bullet(text)
         if b.label and (lm := _ROLE.match(body.rstrip(":") + ":")):
             # "Excipient(s) with known effect" on a line of its own sets the role of what follows
-            active = lm.group("role").lower().startswith("active")
+            active = _is_active_role(lm.group("role"))
             continue
         if _CROSS_REF.search(body):
             continue  # "For the full list of excipients, see section 6.1." names no ingredient
@@ -141,9 +155,9 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
         m = _ROLE.match(body)
         if m:
             role = m.group("role").lower()
-            active = role.startswith("active")
+            active = _is_active_role(role)
             note = None if role.startswith(("active", "excipient", "inactive", "auxiliary", "other", "the following")) \
-                else m.group("role")
+                or _LEXICON_ROLE.fullmatch(role) else m.group("role")
             body, boff = body[m.end():], boff + m.end()
         elif (mid := _ROLE_MIDWAY.search(body)) is not None:
             # "... contain 10 mg atorvastatin and the following inactive ingredients: a, b, c"
@@ -165,7 +179,7 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             continue
         # "Each tablet contains 500 mg metformin": the sentence gives the unit and the amount.
         pm = _PER.search(body)
-        if pm and "contain" in pm.group(0).lower():
+        if pm and re.search(r"contain|содерж", pm.group(0), re.I):
             per = per_unit(pm.group(0)) or per
             body, boff = body[pm.end():], boff + pm.end()
         pieces: list[tuple[str, int]] = []

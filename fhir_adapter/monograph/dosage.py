@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .clinical import population_of
+from .lexicon import duration_by_rules, frequency_by_rules, lexicon
 from .model import Dosage, Population, Quantity, Span
 from .quantities import AMOUNT_RE, NUM, TIME_WORDS, WORD_NUMBERS, amount_from_match, num
 from .sections import Block
@@ -44,7 +45,8 @@ _REPEAT = re.compile(r"[^.;]*\brepeat(?:ed)?\b[^.;]*(?:course|treatment)?[^.;]*"
 _CAP_BEFORE = re.compile(r"(?:(?:maximum|max\.?|up to|not (?:to )?exceed|no more than|not more than|at most|"
                          r"limit(?:ed)? to|(?:do not|don't|never) (?:take|use|give|exceed|administer) more than)"
                          r"(?:\s+(?:recommended|total|single|daily|of|a|the|dose|dosage|is))*"
-                         r"|\bmaximum\b[^.;]{0,40}?\b(?:is|of|:|=))\s*$", re.I)
+                         r"|\bmaximum\b[^.;]{0,40}?\b(?:is|of|:|=)"
+                         + "".join(f"|(?:{c})" for c in lexicon().ceilings) + r")\s*$", re.I)
 # "in combination with clarithromycin 500 mg": the dose of another medicine
 _OTHER_DRUG_BEFORE = re.compile(r"(?:\bwith|\bplus|\band|\bor|,|\badminister|\bgive|\bgiven)\s+"
                                 r"(?P<name>[A-Za-z][a-z][\w-]{3,})\s*$")
@@ -89,7 +91,9 @@ def _frequency(ctx: str) -> tuple[int | None, int | None, float | None, str | No
     """(frequency, frequencyMax, period, periodUnit, is_daily_total) read from the words after a dose."""
     m = _FREQ.search(ctx)
     if not m:
-        return None, None, None, None, False
+        # the other languages' frequency rules (rules/<language>/vocabulary.json)
+        by_rules = frequency_by_rules(ctx)
+        return (*by_rules, False) if by_rules else (None, None, None, None, False)
     if m.group("perday"):
         return None, None, 1, "d", True
     if m.group("word"):
@@ -108,7 +112,7 @@ def _frequency(ctx: str) -> tuple[int | None, int | None, float | None, str | No
 def _course(ctx: str) -> Quantity | None:
     m = _COURSE.search(ctx)
     if not m:
-        return None
+        return duration_by_rules(ctx)
     for lo, hi, u in (("lo", "hi", "u"), ("lo2", "hi2", "u2"), ("lo3", "hi3", "u3")):
         if m.group(lo):
             high = num(m.group(hi)) if m.group(hi) else None
@@ -140,6 +144,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
         if cm:
             max_day = Quantity(num(cm.group("v")), cm.group("u").lower().replace("mcg", "ug"))
     header: list[str] | None = None  # the column heads of the table being read
+    lead_freq = None  # the frequency a lead-in line ending in ':' gives the lines under it
     for b in blocks:
         if b.heading and not b.inline:
             continue
@@ -194,6 +199,9 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                                       indication=indication or label, max_per_day=max_day))
                     continue
             if not doses:
+                # "Single doses by age (3-4 times a day):" gives the frequency of the list under it
+                lf = _frequency(sent) if sent.rstrip().endswith(":") else (None,)
+                lead_freq = lf if lf[0] is not None and not lf[4] else None
                 c = _course(sent)
                 if c:
                     para_duration = c
@@ -204,6 +212,8 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                 if not re.search(r"\d", sent) and len(sent) > 20:
                     instructions.append(sent)
                 continue
+            if sent.rstrip().endswith("."):
+                lead_freq = None  # the list under the lead-in ended with this sentence
             prev_end = 0
             for i, m in enumerate(doses):
                 nxt = doses[i + 1].start() if i + 1 < len(doses) else len(masked)
@@ -218,6 +228,8 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                     f2 = _frequency(before)
                     if f2[0] is not None and not f2[4]:
                         freq, fmax, period, punit, daily_total = f2
+                    elif lead_freq is not None:
+                        freq, fmax, period, punit, daily_total = lead_freq
                 r_before, r_after = routes_in(before), routes_in(after)
                 route_list = r_before or r_after
                 if route_list:

@@ -39,6 +39,7 @@ _HYPHEN_BREAK = re.compile(r"(?P<a>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<b>[^\W\d_A-ZА-�
 # Cells of a table flattened into text: tabs, or three spaces or more between words.
 _DEGREE_LOOKALIKE = re.compile(r"(?<=\d)[\u2070\u00ba\u02da](?=\s?(?:[CF]\b|[-–]\s?\d|to\s+\d))")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|[.,]\d)")
+_CYRILLIC_CELSIUS = re.compile(r"(?<=°)(\s?)С(?![^\W\d_])")
 _RUNNING_MIN = 3  # a short line repeated at this many page breaks is a running header or footer
 
 
@@ -163,6 +164,8 @@ def normalise(source: str) -> Normalised:
     # "25⁰C", "25ºC", "25˚C": a superscript zero, an ordinal or a ring written for the degree sign
     if "\u2070" in text or "\u00ba" in text or "\u02da" in text:
         text = _DEGREE_LOOKALIKE.sub("°", text)
+    if "°" in text and "С" in text:  # "25 °С" with a Cyrillic Es is degrees Celsius
+        text = _CYRILLIC_CELSIUS.sub(r"\1C", text)
     running = _running_lines(text) if "\f" in text else set()
     changes["page break"] = text.count("\f")
     text = apply(text, _LINE_END, lambda m: "\n", "line end")

@@ -3,39 +3,22 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import alternation, lexicon
 from .model import Quantity
 
 NUM = r"\d+(?:[.,]\d+)?"
-# Unit words as written -> a unit key (the terminology stage turns keys into UCUM).
-UNIT_WORDS = {
-    "mg": "mg", "milligram": "mg", "milligrams": "mg", "g": "g", "gram": "g", "grams": "g",
-    "mcg": "ug", "µg": "ug", "μg": "ug", "microgram": "ug", "micrograms": "ug", "ug": "ug",
-    "ng": "ng", "kg": "kg",
-    "ml": "ml", "milliliter": "ml", "millilitre": "ml", "milliliters": "ml", "millilitres": "ml",
-    "l": "l", "liter": "l", "litre": "l", "µl": "ul", "μl": "ul",
-    "iu": "[iU]", "me": "[iU]", "units": "[iU]", "unit": "[iU]", "u": "[iU]",
-    "mmol": "mmol", "%": "%",
-    "tablet": "{tablet}", "tablets": "{tablet}", "capsule": "{capsule}", "capsules": "{capsule}",
-    "ampoule": "{ampoule}", "ampoules": "{ampoule}", "vial": "{vial}", "vials": "{vial}",
-    "drop": "[drp]", "drops": "[drp]", "sachet": "{sachet}", "sachets": "{sachet}",
-    "suppository": "{suppository}", "suppositories": "{suppository}",
-    "dose": "{dose}", "doses": "{dose}", "puff": "{puff}", "puffs": "{puff}",
-    "caplet": "{caplet}", "caplets": "{caplet}", "spray": "{spray}", "sprays": "{spray}",
-    "actuation": "{actuation}", "actuations": "{actuation}", "international units": "[iU]",
-}
-TIME_WORDS = {
-    "minute": "min", "minutes": "min", "min": "min", "hour": "h", "hours": "h", "h": "h", "hr": "h",
-    "day": "d", "days": "d", "daily": "d", "week": "wk", "weeks": "wk", "weekly": "wk",
-    "month": "mo", "months": "mo", "monthly": "mo",
-    "year": "a", "years": "a",
-}
-_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS if u != "%"), key=len, reverse=True))
+# Unit words, time words and number words of every language (rules/<language>/vocabulary.json) ->
+# the unit keys the readers use (the terminology stage turns keys into UCUM).
+UNIT_WORDS = {**lexicon().units, "%": "%"}
+TIME_WORDS = lexicon().time_words
+PER_UNITS = lexicon().per_units
+_UNIT_ALT = alternation(u for u in UNIT_WORDS if u != "%")
 # A dose or content amount: 0.1-0.2 mg, 25 mg/kg, 2-3 mg/kg body weight, 1,5 ml, 5 %.
 AMOUNT_RE = re.compile(
     # "5 mg to 10 mg" is one range like "5-10 mg": the first unit may be written twice
     rf"(?<![\w.])(?P<lo>{NUM})(?:\s*(?P<lounit>(?:{_UNIT_ALT})\b|%)?\s*(?:-|–|to)\s*(?P<hi>{NUM}))?"
     rf"\s*(?P<unit>(?:{_UNIT_ALT})\b|%)"
-    rf"(?:\s*/\s*(?P<pern>{NUM})?\s*(?P<per>kg|m2|m²|ml|day|d|h)\b)?",
+    rf"(?:\s*/\s*(?P<pern>{NUM})?\s*(?P<per>{alternation(PER_UNITS)})\b)?",
     re.I,
 )
 
@@ -59,7 +42,7 @@ def amount_from_match(m: re.Match) -> Quantity:
     unit = unit_key(m.group("unit"))
     per = m.group("per")
     if per:
-        per = {"m²": "m2", "day": "d"}.get(per.lower(), per.lower())
+        per = PER_UNITS.get(per.lower(), per.lower())
         unit = f"{unit}/{per}"
     lo = num(m.group("lo"))
     hi = num(m.group("hi")) if m.group("hi") else None
@@ -86,5 +69,4 @@ def find_duration(s: str) -> Quantity | None:
     return Quantity(num(m.group("lo")), TIME_WORDS[m.group("unit").lower()], high=hi)
 
 
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "twelve": 12, "once": 1, "twice": 2, "thrice": 3}
+WORD_NUMBERS = lexicon().number_words

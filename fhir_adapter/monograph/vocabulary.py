@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import lexicon
+
 # route key -> patterns in running text ("intravenously", "for subcutaneous administration")
 ROUTES = {
     "intravenous": r"intravenous(?:ly)?|\bi\.?v\.?(?=\s|,|$)|\bIV\b",
@@ -22,8 +24,11 @@ ROUTES = {
     "intrathecal": r"intrathecal(?:ly)?",
     "vaginal": r"\bvaginal(?:ly)?\b",
 }
+# ...and as other languages write them (rules/<language>/vocabulary.json)
+for _route, _patterns in lexicon().routes.items():
+    ROUTES[_route] = "|".join([ROUTES[_route], *_patterns]) if _route in ROUTES else "|".join(_patterns)
 # Tried only where a word starts: inside a word no branch is tried at all.
-ROUTE_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROUTES.items()) + ")", re.I)
+ROUTE_RE = re.compile(r"(?<![^\W\d_])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in ROUTES.items()) + ")", re.I)
 
 # dose form key -> pattern; the most specific first.
 DOSE_FORMS = [
@@ -46,6 +51,7 @@ DOSE_FORMS = [
     ("suppository", r"suppositor(y|ies)"),
     ("solution", r"\bsolution\b"),
 ]
+DOSE_FORMS = lexicon().dose_forms + DOSE_FORMS  # other languages' words first: they never overlap English ones
 # one scan each instead of one per form or container (both are asked of many lines)
 _DOSE_FORM_KEYS = [k for k, _ in DOSE_FORMS]
 DOSE_FORM_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (_, p) in enumerate(DOSE_FORMS)), re.I)
