@@ -11,9 +11,9 @@ from .clinical_use import clinical_item, interaction
 from .common import Ids, constant_type, constant_value
 from .document_reference import document_reference
 from .group import group, population_key
-from .medication import medication
+from .medication import medications
 from .medication_knowledge import medication_knowledge
-from .packaging import manufactured_item, packaged_product
+from .packaging import manufactured_items, packaged_product
 
 
 def resources(m: Monograph) -> list[dict]:
@@ -42,9 +42,9 @@ def resources(m: Monograph) -> list[dict]:
         cuds.append(interaction(m, ids, ix, n))
     packs = [packaged_product(m, ids, p, n) for n, p in enumerate(m.presentations, 1)]
     out = [medication_knowledge(m, ids, [c["id"] for c in cuds], indications, [p["id"] for p in packs]),
-           medication(m, ids), document_reference(m, ids)]
+           *medications(m, ids), document_reference(m, ids)]
     if packs:
-        out.append(manufactured_item(m, ids))
+        out += manufactured_items(m, ids)
     return out + packs + group_res + cuds
 
 

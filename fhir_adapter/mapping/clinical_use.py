@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..monograph.model import ClinicalItem, Interaction, Monograph
 from ..terminology import systems
 from ..terminology.icd10 import icd10
-from .common import Ids, constant, narrative, product_label, profiled, ref, source_span
+from .common import Ids, constant, narrative, product_label, products, profiled, ref, source_span
 from .group import population_key
 
 STATUS = constant({"coding": [{"system": "http://hl7.org/fhir/publication-status", "code": "active",
@@ -21,7 +21,7 @@ def _base(m: Monograph, ids: Ids, kind: str, n: int, title: str, rows, span) -> 
         "text": narrative(title, rows),
         "extension": source_span(span, ids("doc")),
         "type": kind,
-        "subject": [ref("Medication", ids("med"), product_label(m))],
+        "subject": [ref("Medication", med, product_label(m, amount)) for med, _, amount in products(m, ids)],
         "status": STATUS,
     }
 

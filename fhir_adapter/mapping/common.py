@@ -5,7 +5,7 @@ import hashlib
 import html
 import re
 
-from ..monograph.model import Monograph, Quantity, Span
+from ..monograph.model import Amount, Monograph, Quantity, Span
 from ..terminology import systems
 from ..terminology.lookup import quantity as ucum_quantity
 
@@ -109,15 +109,35 @@ def fmt(q: Quantity | None) -> str:
     return f"{q.comparator or ''}{v} {q.unit}".strip()
 
 
-def product_label(m: Monograph) -> str:
+def product_label(m: Monograph, strength: Amount | None = None) -> str:
     p = m.product
     parts = [p.name]
-    if p.strength and p.strength.quantity:
-        s = fmt(p.strength.quantity)
-        if p.strength.per:
-            per = p.strength.per
+    strength = strength or p.strength
+    if strength and strength.quantity:
+        s = fmt(strength.quantity)
+        if strength.per:
+            per = strength.per
             s += f"/{per.unit.strip('{}')}" if per.value == 1 else f"/{per.value} {per.unit.strip('{}')}"
         parts.append(s)
     if p.dose_form:
         parts.append(p.dose_form)
     return " ".join(parts)
+
+
+def products(m: Monograph, ids: Ids) -> list[tuple[str, str, Amount | None]]:
+    """(Medication id, ManufacturedItemDefinition id, strength) of each product the label describes:
+    one per strength where it states several, else the one product."""
+    if not m.product.strengths:
+        return [(ids("med"), ids("item"), None)]
+    return [(ids("med") if k == 0 else ids("med", k + 1), ids("item") if k == 0 else ids("item", k + 1), a)
+            for k, a in enumerate(m.product.strengths)]
+
+
+def product_of(m: Monograph, ids: Ids, strength: Quantity | None) -> tuple[str, str, Amount | None]:
+    """The product a pack of this strength holds (the first product when the pack names none)."""
+    prods = products(m, ids)
+    if strength is not None:
+        for prod in prods:
+            if prod[2] and (prod[2].quantity.value, prod[2].quantity.unit) == (strength.value, strength.unit):
+                return prod
+    return prods[0]

@@ -6,7 +6,7 @@ import re
 from ..monograph.model import Dosage, Monograph
 from ..terminology import systems
 from ..terminology.lookup import atc_concept, dose_form_concept, quantity, route_concept
-from .common import Ids, fmt, narrative, product_label, profiled, ref, source_span
+from .common import Ids, fmt, narrative, product_label, products, profiled, ref, source_span
 from .dosage import dosage
 from .group import AGE, WEIGHT, age_range, weight_range
 from .medication import identifiers, product_code, strength
@@ -141,7 +141,7 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
     res["status"] = "active"
     names = [p.name] + ([p.inn] if p.inn and p.inn.lower() != p.name.lower() else [])
     res["name"] = names
-    res["associatedMedication"] = [ref("Medication", ids("med"), product_label(m))]
+    res["associatedMedication"] = [ref("Medication", med, product_label(m, amount)) for med, _, amount in products(m, ids)]
     res["monograph"] = [{"type": {"text": "Product monograph"}, "source": ref("DocumentReference", doc)}]
     if m.administration:
         res["preparationInstruction"] = " ".join(m.administration)

@@ -21,7 +21,7 @@ _LEXICON_ROLE = re.compile("|".join(lexicon().roles_active + lexicon().roles_ina
 def _is_active_role(role: str) -> bool:
     return role.lower().startswith("active") or bool(_ACTIVE_ROLE.fullmatch(role))
 _PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
-                  r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?P<u2>tablets?|capsules?|ampoules?|"
+                  r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?:\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg)\s+)?(?P<u2>tablets?|capsules?|ampoules?|"
                   r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
                   r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains"
                   r"|(?P<n3>\d+(?:[.,]\d+)?)\s*(?P<u3>g|ml)\s+of\s+(?:the\s+)?(?:ointment|cream|gel|paste|"

@@ -148,6 +148,7 @@ class PackageLevel:
     fill_volumes: list[Quantity] = field(default_factory=list)  # per primary container
     material: str | None = None
     inner: str | None = None  # what it holds: a container key or a unit of presentation
+    strength: Quantity | None = None  # "250 mg: 20 or 60 tablets": the strength these packs hold
 
 
 @dataclass
@@ -161,6 +162,7 @@ class Presentation:
     materials: dict[str, str] = field(default_factory=dict)
     units_in_innermost: int = 1  # capsules in one blister; 1 where the innermost container is the unit
     span: Span | None = None
+    strength: Quantity | None = None  # the strength the pack holds, where the label names one per pack
 
 
 @dataclass
@@ -196,6 +198,9 @@ class Product:
     appearance: str | None = None
     total_volume: Quantity | None = None
     pack_count: int | None = None  # "5 pcs." in the title line
+    # every strength of a label that describes several ("10 mg, 20 mg or 40 mg"), in the label's
+    # order: each becomes a Medication of its own; empty for a label of one strength
+    strengths: list[Amount] = field(default_factory=list)
 
 
 @dataclass

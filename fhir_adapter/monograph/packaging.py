@@ -13,7 +13,7 @@ import re
 from .model import PackageLevel, Presentation, Quantity
 from .quantities import NUM, num
 from .sections import Block
-from .text import sentences
+from .text import sentences, split_top_level
 from .vocabulary import UNITS_OF_PRESENTATION, container_in
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -59,54 +59,81 @@ def _outer_container(s: str, after: int) -> str | None:
 
 def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[PackageLevel], list[Presentation]]:
     levels: list[PackageLevel] = []
+    strength: Quantity | None = None
     for b in blocks:
         if b.heading and not b.inline:
+            strength = None
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
         # the cells of a how-supplied table row ("Bottles of 30 | NDC 0000-0000-30") read one by one
         for sent in (c.strip() for cell in text.split(" | ") for c, _ in sentences(cell)):
-            mat = _MATERIAL.search(sent)
-            vm = _VOLUME_IN.match(sent)
-            if vm:
-                cont = _outer_container(sent, vm.end() - 3)
-                if cont:
-                    unit = (vm.group("u") or vm.group("u2")).lower()  # ml of a liquid, g of an ointment
-                    levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, unit) for v in _alts(vm.group("alts"))],
-                                               material=mat.group(1).strip() if mat else None, inner="liquid"))
-                    continue
-            io = _IN_OF.match(sent)
-            if io and container_in(io.group("outer")) and (_unit_of(io.group("what")) or unit_hint):
-                inner = container_in(io.group("inner"))
-                levels.append(PackageLevel(container_in(io.group("outer")), sent,
-                                           counts=[int(v) for v in _alts(io.group("alts"))],
-                                           material=f"{io.group('inner').strip()}" if inner else None,
-                                           inner=_unit_of(io.group("what")) or unit_hint))
-                continue
-            for rx in (_CONTAINING, _OF_COUNT):
-                dm = rx.match(sent)
-                what = (dm.group("what") or "") if dm else ""
-                unit = (_unit_of(what) or unit_hint) if dm else None
-                cont = container_in(dm.group("c")) if dm else None
-                if dm and cont and unit and not container_in(what):
-                    levels.append(PackageLevel(cont, sent, counts=[int(v) for v in _alts(dm.group("alts"))],
-                                               material=mat.group(1).strip() if mat else None, inner=unit))
-                    break
-            else:
-                dm = None
-            if dm:
-                continue
-            cm = _COUNT_IN.match(sent)
-            if cm:
-                what = cm.group("what")
-                inner = container_in(what) or _unit_of(what)
-                outer = _outer_container(sent, cm.end("what"))
-                if inner and outer and inner != outer:
-                    level = PackageLevel(outer, sent, counts=[int(v) for v in _alts(cm.group("alts"))],
-                                         material=mat.group(1).strip() if mat else None, inner=inner)
-                    if cm.group("each"):
-                        level.fill_volumes = [Quantity(num(cm.group("each")), "ml")]
-                    levels.append(level)
+            sm = _STRENGTH_LABEL.match(sent)
+            if sm:
+                strength = Quantity(num(sm.group("v")), sm.group("u").lower().replace("mcg", "ug"))
+                sent = sent[sm.end():].strip()
+            start = len(levels)
+            # "NDC 1 bottles of 30; NDC 2 bottles of 90": one pack per clause
+            for clause, _ in split_top_level(sent, ";"):
+                _read_sentence(_NDC_LEAD.sub("", clause.strip()), unit_hint, levels)
+            for lv in levels[start:]:
+                lv.strength = strength
+            if len(levels) == start and not sm:
+                strength = None  # the packs under a strength label end where the pack lines do
     return levels, _presentations(levels, unit_hint)
+
+
+_NDC_LEAD = re.compile(r"^NDC\s*[\dX]{4,5}-[\dX]{3,4}(?:-[\dX]{1,2})?\s*", re.I)
+
+
+# "250 mg: 20 or 60 tablets", "TREVALIMA 20 mg/0.4 mL prefilled syringe: a carton ...",
+# "AMVELTA 5 mg tablets: NDC ... bottles of 30": a pack sentence led by the strength it holds
+_STRENGTH_LABEL = re.compile(r"^(?:[^\W\d_][\w-]*\s+){0,3}(?P<v>\d+(?:[.,]\d+)?)\s*(?P<u>mg|g|mcg|µg|iu)\b"
+                             r"(?:\s*/\s*\d+(?:[.,]\d+)?\s*ml)?(?:[^:.;]{0,40}:|(?:\s+[^\W\d_][\w-]*){0,2}\s*$)", re.I)
+
+
+def _read_sentence(sent: str, unit_hint: str | None, levels: list[PackageLevel]) -> None:
+    """The package levels one sentence describes, appended to levels."""
+    mat = _MATERIAL.search(sent)
+    vm = _VOLUME_IN.match(sent)
+    if vm:
+        cont = _outer_container(sent, vm.end() - 3)
+        if cont:
+            unit = (vm.group("u") or vm.group("u2")).lower()  # ml of a liquid, g of an ointment
+            levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, unit) for v in _alts(vm.group("alts"))],
+                                       material=mat.group(1).strip() if mat else None, inner="liquid"))
+            return
+    io = _IN_OF.match(sent)
+    if io and container_in(io.group("outer")) and (_unit_of(io.group("what")) or unit_hint):
+        inner = container_in(io.group("inner"))
+        levels.append(PackageLevel(container_in(io.group("outer")), sent,
+                                   counts=[int(v) for v in _alts(io.group("alts"))],
+                                   material=f"{io.group('inner').strip()}" if inner else None,
+                                   inner=_unit_of(io.group("what")) or unit_hint))
+        return
+    for rx in (_CONTAINING, _OF_COUNT):
+        dm = rx.match(sent)
+        what = (dm.group("what") or "") if dm else ""
+        unit = (_unit_of(what) or unit_hint) if dm else None
+        cont = container_in(dm.group("c")) if dm else None
+        if dm and cont and unit and not container_in(what):
+            levels.append(PackageLevel(cont, sent, counts=[int(v) for v in _alts(dm.group("alts"))],
+                                       material=mat.group(1).strip() if mat else None, inner=unit))
+            break
+    else:
+        dm = None
+    if dm:
+        return
+    cm = _COUNT_IN.match(sent)
+    if cm:
+        what = cm.group("what")
+        inner = container_in(what) or _unit_of(what)
+        outer = _outer_container(sent, cm.end("what"))
+        if inner and outer and inner != outer:
+            level = PackageLevel(outer, sent, counts=[int(v) for v in _alts(cm.group("alts"))],
+                                 material=mat.group(1).strip() if mat else None, inner=inner)
+            if cm.group("each"):
+                level.fill_volumes = [Quantity(num(cm.group("each")), "ml")]
+            levels.append(level)
 
 
 def _presentations(levels: list[PackageLevel], unit_hint: str | None) -> list[Presentation]:
@@ -153,6 +180,7 @@ def _chain_presentations(root: PackageLevel, by_inner: dict, used: set[int], uni
         if lv.fill_volumes:
             fill = lv.fill_volumes
     mats = {lv.container: lv.material for lv in chain + ([primary] if primary else []) if lv.material}
+    strength = next((lv.strength for lv in ([primary] if primary else []) + chain if lv.strength), None)
     out: list[Presentation] = []
     for vol in fill or [None]:
         for combo in itertools.product(*[lv.counts or [1] for lv in chain]):
@@ -169,5 +197,6 @@ def _chain_presentations(root: PackageLevel, by_inner: dict, used: set[int], uni
                 qty_in_parent = list(combo[1:]) + [1]
                 per_innermost = combo[0]
             nested = list(zip(reversed(containers), reversed(qty_in_parent), strict=True))
-            out.append(Presentation(nested, total, unit, vol, mats, units_in_innermost=per_innermost))
+            out.append(Presentation(nested, total, unit, vol, mats, units_in_innermost=per_innermost,
+                                    strength=strength))
     return out

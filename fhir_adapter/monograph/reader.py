@@ -22,6 +22,7 @@ from .model import (
 from .normalise import normalise, restore_spans
 from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
+from .quantities import num
 from .rules import detect_family, detect_language, section_model
 from .sections import Block, blocks_of, segment
 from .storage import read_shelf_life, read_storage
@@ -162,6 +163,37 @@ def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
                                   text=" ".join(b.para.text for b in blocks_of(blocks, "composition"))[:300]))
 
 
+_ALSO = re.compile(r"also ((?:\d+(?:[.,]\d+)?(?:,\s*)?)+)\s*(mg|g|ug|mcg|ml)\b")
+
+
+def _strengths(m: Monograph) -> list[Amount]:
+    """Every strength of a label of one active substance that states several: the amounts of its
+    one-per-strength composition lines ("Rosuvelan 10 mg: each tablet contains ..."), the others a
+    strength list names ("10, 20, 40 or 80 mg"), and those the packs are labelled with."""
+    actives = [i for i in m.ingredients if i.active and i.amount and i.amount.quantity]
+    if len({i.name.lower() for i in actives}) > 1:
+        return []  # a combination of substances: one product with several ingredients
+    base = m.product.strength
+    out: list[Amount] = []
+
+    def add(q: Quantity, per: Quantity | None) -> None:
+        if q is not None and not any((a.quantity.value, a.quantity.unit) == (q.value, q.unit) for a in out):
+            out.append(Amount(q, per))
+
+    for i in actives:
+        add(i.amount.quantity, i.amount.per)
+        am = _ALSO.search(i.note or "")
+        for v in re.findall(r"\d+(?:[.,]\d+)?", am.group(1)) if am else []:
+            add(Quantity(num(v), am.group(2)), i.amount.per)
+    if base and base.quantity and not out:
+        add(base.quantity, base.per)
+    unit = out[0].quantity.unit if out else None
+    for pres in m.presentations:
+        if pres.strength and (unit is None or pres.strength.unit == unit):
+            add(pres.strength, out[0].per if out else None)
+    return out if len(out) > 1 else []
+
+
 _COMPOSITION_SENTENCE = re.compile(r"\b(?:each|one|1)\s+[\w-]+(?:\s+[\w-]+)?\s+contains\b|"
                                    r"\b(?:inactive ingredients|excipients)\s*:", re.I)
 
@@ -278,6 +310,7 @@ def _read_packaging(m: Monograph, blocks: list[Block]) -> None:
     if not m.presentations and blocks_of(blocks, "packaging"):
         m.warnings.append(Warning("packaging described but no pack could be read",
                                   text=m.section_text("packaging")[:300]))
+    m.product.strengths = _strengths(m)
 
 
 def _report_placement(m: Monograph, blocks: list[Block]) -> None:
