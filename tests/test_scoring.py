@@ -18,7 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from .scoring import Score, component, keyed_texts, main, print_table, score_bundle, score_dir, to_bundle
+from .scoring import (
+    Score,
+    component,
+    keyed_texts,
+    main,
+    print_table,
+    score_bundle,
+    score_dir,
+    to_bundle,
+    walk,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -495,18 +505,10 @@ def reference_figures(bundle_: dict, facts: dict, validate: bool = True) -> tupl
 
 
 def _each(node, fn):
-    for n in list(_nodes(node)):
+    for n in list(walk(node)):
         fn(n)
 
 
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _nodes(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _nodes(v)
 
 
 def scale_doses(b, k):
@@ -571,7 +573,7 @@ def scramble(b, seed, p=0.08):
     """Delete keys, change numbers and units at random (seeded): content no converter would make."""
     rng = random.Random(seed)
     units = ["mg", "g", "ug", "mL", "L", "wk", "d", "h", "mo", "a", "tablet", "{tbl}", "{capsule}", "Cel", "[drp]"]
-    for n in list(_nodes(b)):
+    for n in list(walk(b)):
         for k in list(n):
             x = rng.random()
             if k == "resourceType":
