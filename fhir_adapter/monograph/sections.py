@@ -189,7 +189,7 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
     model = model or default_model()
     inferable = model.cues.keys()
     boilerplate = model.compiled.boilerplate_re
-    paras = paragraphs(text)
+    paras = _split_run_together(paragraphs(text), model)
     blocks: list[Block] = []
     for p in paras:
         b = Block(p, content=p.text, content_start=p.span.start)
@@ -281,6 +281,82 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
                     break
         i = j
     return blocks, _sections(text, blocks)
+
+
+# "... in section 6.1. 6.2 Incompatibilities Not applicable. 6.3 Shelf life 2 years.": a numbered
+# heading where a sentence ends (or the paragraph starts), its words, then text of its own
+# (or after any word but one that refers to a section: "see section 4.4 Special warnings ...")
+_EMBEDDED_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2}(?:\.\d{1,2}){0,2}\.?)[ \t]+(?=[A-Z])")
+_REFERS = re.compile(r"(?:\b(?:sections?|see|in|and|or|to|of|under|with|from|paragraphs?|subsections?|tables?|figures?)|[,(])\s*$",
+                     re.I)
+
+
+def _is_title_line(s: str) -> bool:
+    """'Dosage Modifications Due to Drug Interactions': a heading line in title case, no sentence."""
+    s = s.strip()
+    if not s or s[-1] in ".;:!?":
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() for w in re.findall(r"\S+", s) if len(w) > 3)
+_MAX_HEADING_WORDS = 12
+
+
+def _heading_prefix(text: str, model: SectionModel) -> int | None:
+    """Length of the shortest run of opening words of text that is a heading and is followed by
+    what starts a sentence (so "Special warnings | and precautions for use" reads on to the end)."""
+    words = list(re.finditer(r"\S+", text[:200]))
+    for n in range(1, min(len(words) - 1, _MAX_HEADING_WORDS) + 1):
+        end = words[n - 1].end()
+        rest = text[words[n].start():]
+        if not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "(\"'«•-"):
+            continue
+        if match_heading(text[:end], model):
+            return end
+    return None
+
+
+def _split_run_together(paras: list[Para], model: SectionModel) -> list[Para]:
+    """Paragraphs that hold several numbered sections (a web page whose headings lost their own
+    lines: "4.3 Contraindications Hypersensitivity ... 4.4 Special warnings ...") become a heading
+    paragraph and a content paragraph per section. Only a number, then the words of a heading
+    the model knows, then text that starts a sentence, splits."""
+    out: list[Para] = []
+    for p in paras:
+        if len(p.text) < 40 or not p.text[:1].isdigit() and ". " not in p.text:
+            out.append(p)
+            continue
+        cuts: list[tuple[int, int, int]] = []  # (start of number, end of heading, start of content)
+        for m in _EMBEDDED_NUMBER.finditer(p.text):
+            if m.start() and _REFERS.search(p.text[max(0, m.start() - 12):m.start()]):
+                continue
+            head_end = _heading_prefix(p.text[m.end():], model)
+            if head_end is None:
+                continue
+            h_end = m.end() + head_end
+            content = h_end + len(p.text[h_end:]) - len(p.text[h_end:].lstrip())
+            cuts.append((m.start(), h_end, content))
+        # a section needs text of its own, not only more heading words (a table of contents, a
+        # heading line in title case that merely starts with the words of a known heading)
+        kept: list[tuple[int, int, int]] = []
+        for c in reversed(cuts):  # a body runs to the next section kept
+            body = p.text[c[2]:kept[-1][0] if kept else len(p.text)]
+            if body.strip() and not _is_title_line(body):
+                kept.append(c)
+        cuts = kept[::-1]
+        if not cuts or (len(cuts) == 1 and cuts[0][0] == 0 and match_heading(p.text, model)):
+            out.append(p)
+            continue
+        base, prev = p.span.start, 0
+        for k, (a, h_end, c) in enumerate(cuts):
+            if a > prev and p.text[prev:a].strip():
+                piece = p.text[prev:a].rstrip()
+                out.append(Para(piece, Span(base + prev, base + prev + len(piece)), p.gap if prev == 0 else 0, p.bullet))
+            out.append(Para(p.text[a:h_end], Span(base + a, base + h_end), p.gap if a == 0 else 1))
+            nxt = cuts[k + 1][0] if k + 1 < len(cuts) else len(p.text)
+            body = p.text[c:nxt].rstrip()
+            if body:
+                out.append(Para(body, Span(base + c, base + c + len(body)), 0))
+            prev = nxt
+    return out
 
 
 def _lists_are_not_labels(blocks: list[Block]) -> None:

@@ -41,3 +41,44 @@ def test_overdose_without_heading_after_side_effects(seed_text):
     assert got["Currently, there are no c"] == "overdose"
     assert got["It is possible to reduce "] == "interactions"
     assert got["Epilepsy, manic psychosis"] == "contraindications"
+
+
+def _smpc():
+    from fhir_adapter.monograph.rules import section_model
+    return section_model("en", "eu-smpc")
+
+
+def test_numbered_headings_run_together_in_one_paragraph_split_into_sections():
+    text = ("Bronchex 100 micrograms inhaler\n\n"
+            "6. Pharmaceutical particulars 6.1 List of excipients Norflurane (HFA 134a). 6.2 Incompatibilities "
+            "Not applicable. 6.3 Shelf life 2 years. 6.4 Special precautions for storage Do not store above "
+            "30 °C. 6.5 Nature and contents of container An aluminium canister. Packs of 1 or 2 inhalers.\n")
+    blocks, _ = segment(text, _smpc())
+    got = {b.kind: b.para.text for b in blocks if b.heading is None and b.kind != "title"}
+    assert got["excipients"] == "Norflurane (HFA 134a)."
+    assert got["incompatibilities"] == "Not applicable."
+    assert got["shelf_life"] == "2 years."
+    assert got["storage"] == "Do not store above 30 °C."
+    assert got["packaging"].startswith("An aluminium canister")
+    # the spans still point at the text they came from
+    assert all(text[b.para.span.start:b.para.span.end] == b.para.text for b in blocks)
+
+
+def test_section_references_and_title_case_lines_are_not_run_in_headings():
+    text = ("Bronchex 100 micrograms inhaler\n\n"
+            "4.3 Contraindications\n\nHypersensitivity to the excipients listed in section 6.1 List of excipients "
+            "Norflurane, see section 4.4 Special warnings and precautions for use Asthma.\n\n"
+            "4.2 Posology Modifications Due to Renal Impairment\n")
+    blocks, _ = segment(text, _smpc())
+    assert [b.kind for b in blocks if b.heading] == ["contraindications"]
+    assert blocks[-1].para.text == "4.2 Posology Modifications Due to Renal Impairment"
+    assert any(b.para.text.startswith("Hypersensitivity") and b.para.text.endswith("Asthma.") for b in blocks)
+
+
+def test_a_joined_table_of_contents_is_not_split_into_sections():
+    from fhir_adapter.monograph.rules import section_model
+    from fhir_adapter.monograph.sections import _split_run_together
+    from fhir_adapter.monograph.text import paragraphs
+    paras = paragraphs("5.1 Thrombotic Purpura 5.2 Acute Renal Failure 6 ADVERSE REACTIONS 7 DRUG INTERACTIONS "
+                       "10 OVERDOSAGE 11 DESCRIPTION\n")
+    assert len(_split_run_together(paras, section_model("en", "us-pi"))) == 1
