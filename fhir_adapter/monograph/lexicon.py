@@ -43,6 +43,9 @@ class Lexicon:
     frequency_rules: list[ValueRule] = field(default_factory=list)
     duration_rules: list[ValueRule] = field(default_factory=list)
     storage: dict[str, list[str]] = field(default_factory=dict)
+    containers: list[tuple[str, str]] = field(default_factory=list)  # (container key, pattern), most specific first
+    pack_units: dict[str, list[str]] = field(default_factory=dict)  # what a pack counts: tablets, actuations...
+    packaging_words: dict[str, list[str]] = field(default_factory=dict)  # "in", "holds", "or"
 
 
 @cache
@@ -75,6 +78,10 @@ def lexicon() -> Lexicon:
                 out.append(ValueRule(rx, {k: v for k, v in r.items() if k != "match"}))
         for k, p in d.get("storage", {}).items():
             lx.storage.setdefault(k, []).append(_check_pattern(path, p, f"storage/{k}"))
+        lx.containers += [(k, _check_pattern(path, p, f"containers/{k}")) for k, p in d.get("containers", [])]
+        for key, out in (("pack_units", lx.pack_units), ("packaging_words", lx.packaging_words)):
+            for k, p in d.get(key, {}).items():
+                out.setdefault(k, []).append(_check_pattern(path, p, f"{key}/{k}"))
     return lx
 
 

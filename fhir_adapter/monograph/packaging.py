@@ -1,139 +1,479 @@
-"""Packaging: levels of containers with counts and fill volumes, and the packs they make.
+"""Packaging: which container holds how many of what, and the packs that makes.
 
-"1 ml or 2 ml in ampoules" / "5 ampoules in a blister pack" / "1 or 2 blister packs in a
-cardboard box" read as levels; the presentations are every combination of their
-alternatives that the text allows (a count in brackets such as "(5 or 10 ampoules)"
-checks the product of the counts).
+Each clause of a packaging section is read as a row of mentions -- counts ("1, 2 or 6"),
+volumes ("0.4 mL", "10 g or 25 g"), containers, counted units (tablets, actuations) and the
+words that relate them ("in", "of", "containing") -- from the vocabularies of
+rules/<language>/vocabulary.json. Relations follow from the order of the row:
+
+    5 ampoules in a blister pack            blister holds 5 ampoules
+    cartons of 28 or 56 tablets             carton holds 28 | 56 tablets
+    0.4 mL solution in a pre-filled pen     the pen holds 0.4 mL of the product
+    a carton containing two trays, each with a pen    carton holds 2 trays, a tray 1 pen
+
+A clause led by a strength ("40 mg:", "20 mg/0.2 mL:", "5 mg tablets in packs of 28") holds
+that strength's packs; the lines under a strength standing alone (US how-supplied tables)
+do too. A strength per volume gives the fill of its container when the clause names none.
+The presentations are every combination of the alternatives a chain of levels allows.
 """
 from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass, field
 
+from .lexicon import alternation, lexicon
 from .model import PackageLevel, Presentation, Quantity
 from .quantities import NUM, num
 from .sections import Block
 from .text import sentences, split_top_level
-from .vocabulary import UNITS_OF_PRESENTATION, container_in
+from .vocabulary import CONTAINERS, UNITS_OF_PRESENTATION
 
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "twelve": 12, "twenty": 20, "thirty": 30}
-_N = rf"(?:{NUM}|{'|'.join(_WORDS)})"
-_ALTS = rf"(?P<alts>{_N}(?:\s*(?:,|or|and|/)\s*{_N})*)"
-_COUNT_IN = re.compile(rf"^{_ALTS}\s+(?P<what>[a-z][\w\s-]*?)(?:\s+of\s+(?P<each>{NUM})\s*ml(?:\s+each)?)?"
-                       rf"(?:\s*\([^)]*\))?[\s,]*(?:each\s+)?(?:along with|together with|with|in|into|are placed in|is placed in|"
-                       rf"packed in|per)\b", re.I)
-_VOLUME_IN = re.compile(rf"^(?P<alts>{NUM}\s*(?P<u>ml|g)\b(?:\s*\([^)]*\))?(?:\s*(?:,|or|and|/)\s*{NUM}\s*(?:ml|g)\b(?:\s*\([^)]*\))?)*|{NUM}(?:\s*(?:,|or|and|/)\s*{NUM})*\s*(?P<u2>ml|g)\b)(?:\s+of\s+(?:the\s+)?(?:solution|suspension|drug|(?:medicinal\s+)?product|concentrate|preparation|ointment|"
-                        rf"cream|gel|paste|syrup|emulsion))?\s+"
-                        rf"(?:each\s+)?(?:in|into)\b", re.I)
-# "Bottles of 30", "PVC/aluminium blisters in cartons of 30, 60 or 120 film-coated tablets",
-# "HDPE bottle with a screw cap containing 100 tablets": a container and how many units it holds
-_OF_COUNT = re.compile(rf"^(?P<c>[A-Za-z][\w/ ,-]*?)\s+of\s+{_ALTS}(?:\s+(?P<what>[a-z][\w -]*?))?\s*(?:$|[.;:(]|\s+NDC\b)",
+_LX = lexicon()
+_NUMBER_WORDS = {w: n for w, n in _LX.number_words.items() if w not in ("once", "twice", "thrice")}
+_N = rf"(?:{NUM}|{alternation(_NUMBER_WORDS)})"
+_OR = "|".join(_LX.packaging_words.get("or", ["or|and"]))
+_ALTS = rf"{_N}(?:\s*(?:,\s*(?:(?:{_OR})\s+)?|\s(?:{_OR})\s+){_N})*"
+_FILL_UNITS = alternation(w for w, u in _LX.units.items() if u in ("ml", "g"))
+_VOLUME = rf"{_N}\s*(?:{_FILL_UNITS})(?:\s*(?:,|\s(?:{_OR}))\s*{_N}\s*(?:{_FILL_UNITS}))*|{_ALTS}\s*(?:{_FILL_UNITS})"
+_PACK_UNITS = [(k, "|".join(ps)) for k, ps in _LX.pack_units.items()]
+
+# One scan per clause: the first alternative that matches at a place wins, so volumes come
+# before bare counts and containers before counted units ("ampoules" is both).
+_MENTION = re.compile(
+    r"(?<![\w-])(?:"
+    rf"(?P<vol>{_VOLUME})(?![^\W\d_])"
+    r"|(?P<times>\d+\s*[x×]\s*\d+)(?![^\W\d_]|[.,]\d)"
+    rf"|(?P<num>{_ALTS})(?![^\W\d_]|[.,]\d)"
+    + "".join(f"|(?P<c{i}>{p})(?![^\\W\\d_])" for i, (_, p) in enumerate(CONTAINERS))
+    + "".join(f"|(?P<u{i}>{p})(?![^\\W\\d_])" for i, (_, p) in enumerate(_PACK_UNITS))
+    + "|(?P<into>" + "|".join(_LX.packaging_words.get("in", ["in"])) + r")(?![^\W\d_])"
+    + "|(?P<holds>" + "|".join(_LX.packaging_words.get("holds", ["of"])) + r")(?![^\W\d_])"
+    + ")", re.I)
+
+# What is no count: a package code, a strength or concentration, a percentage, a page number.
+_NOT_COUNTS = re.compile(
+    rf"\bNDC[\s#:]*[\dX-]+|\b[\dX]{{4,5}}-[\dX]{{3,4}}(?:-[\dX]{{1,2}})?\b|"
+    rf"{NUM}\s*(?:mg|g|mcg|µg|μg|micrograms?|milligrams?|grams?|iu|units|ме|мг|мкг|г)\s*/\s*(?:{NUM}\s*)?(?:ml|мл|actuation|dose|g|г)\b|"
+    rf"{NUM}\s*(?:mg|mcg|µg|μg|micrograms?|milligrams?|iu|мг|мкг|ме)\b|{NUM}\s*%|"
+    rf"\bpage\s+\d+(?:\s+of\s+\d+)?|\b\d+\s+(?:gauge|inch(?:es)?|microns?|mm|cm)\b|\b\d+/\d+\b", re.I)
+
+# "Immulora 40 mg:", "20 mg/0.2 mL and 40 mg/0.4 mL:", "5 mg tablets in packs of 28",
+# "ZELTRAVA 5 mg" over NDC lines: the strengths a clause's packs hold
+_S = rf"(?P<v{{i}}>{NUM})\s*(?P<u{{i}}>mg|g|gram|mcg|µg|micrograms?|iu|мг|мкг|г|ме)\b(?:\s*/\s*(?P<p{{i}}>{NUM})\s*(?:ml|мл)\b)?"
+_STRENGTH_ONE = re.compile(_S.format(i=0), re.I)
+_UNIT_WORDS = "|".join(p for _, p in _PACK_UNITS)
+_LABEL = re.compile(
+    rf"^(?:[^\W\d_][\w-]*,?\s+){{0,3}}(?P<all>{_S.format(i=0)}(?:\s*(?:,|and|или|и)\s*{_S.format(i=1)})*)"
+    rf"(?:(?P<colon>[^:.;]{{0,40}}:)|(?P<bare>(?:\s+[^\W\d_][\w-]*){{0,2}}\s*$)|(?=\s+(?:{_UNIT_WORDS})\b))", re.I)
+_LABEL_INSIDE = re.compile(r"(?<=\d)\s+(?=(?:(?-i:[A-ZА-Я])[\w-]*\s+){0,2}\d+(?:[.,]\d+)?\s*(?:mg|g|grams?|mcg|µg)\b"
+                           r"(?:\s*/\s*\d+(?:[.,]\d+)?\s*ml)?[^:.;\d]{0,30}:)", re.I)
+_MATERIAL = re.compile(r"\b(?:made of|of)\s+((?:colou?rless |dark |brown |amber |neutral |clear |type i )*(?:glass|polyvinyl chloride|"
+                       r"PVC|aluminium|aluminum|polyethylene|polypropylene|cardboard|paper)[\w\s]*?)(?=[,.;]|\s+with|\s+and|$)",
                        re.I)
-_IN_OF = re.compile(rf"^(?P<inner>[A-Za-z][\w/ ,-]*?)\s+in\s+(?P<outer>[\w ]+?)\s+of\s+{_ALTS}\s+(?P<what>[a-z][\w -]*)",
-                    re.I)
-_CONTAINING = re.compile(rf"^(?P<c>[A-Za-z].*?)\bcontaining\s+{_ALTS}\s+(?P<what>[a-z][\w -]*)", re.I)
-_MATERIAL = re.compile(r"\b(?:made of|of)\s+((?:colou?rless |dark |brown |amber |neutral |clear )*(?:glass|polyvinyl chloride|PVC|"
-                       r"aluminium|aluminum|polyethylene|polypropylene|cardboard|paper)[\w\s]*?)(?=[,.;]|\s+with|\s+and|$)", re.I)
+_WORD = re.compile(r"[^\W\d_][\w-]*|\d+")
+_UNIT_KEY = {"tablet": "tablet", "capsule": "capsule", "suppository": "suppository", "sachet": "sachet",
+             "ampoule": "ampoule", "vial": "vial", "actuation": "actuation"}
+COUNTED = set(UNITS_OF_PRESENTATION) | {"actuation"}
+_CONTAINER_KEYS = {k for k, _ in CONTAINERS}
 
 
-def _alts(s: str) -> list[float]:
-    """The alternative numbers of '1 or 2', 'one, two or six', '0.5 ml (25 mg) or 1 ml (50 mg)'."""
-    s = re.sub(r"\([^)]*\)", " ", s)
-    return [_WORDS[x.lower()] if x.lower() in _WORDS else num(x) for x in re.findall(_N, s, re.I)]
+@dataclass
+class _M:
+    """A mention: a count or volume (values), a container or counted unit (key), or a relation word."""
+
+    kind: str  # num, vol, cont, unit, into, holds
+    start: int
+    end: int
+    values: list[float] = field(default_factory=list)
+    key: str | None = None  # container or unit key; for a count, what it counts
+    word: str = ""
+    each: list[Quantity] = field(default_factory=list)  # "5 ampoules of 1 ml each"
+    aside: bool = False  # said in brackets
 
 
-def _unit_of(words: str) -> str | None:
-    for key, pat in UNITS_OF_PRESENTATION.items():
-        if re.search(rf"\b(?:{pat})\b", words, re.I):
-            return key
-    return None
+def _numbers(s: str) -> list[float]:
+    out = []
+    for x in re.findall(_N, s, re.I):
+        out.append(_NUMBER_WORDS[x.lower()] if x.lower() in _NUMBER_WORDS else num(x))
+    return out
 
 
-def _outer_container(s: str, after: int) -> str | None:
-    rest = s[after:]
-    m = re.search(r"\b(?:in|into)\s+(?:(?:a|an|the)\s+)?", rest, re.I)
-    tail = rest[m.end():] if m else rest
-    return container_in(tail)
+def _volumes(s: str) -> list[Quantity]:
+    unit = _LX.units.get(re.findall(rf"(?:{_FILL_UNITS})", s, re.I)[-1].lower(), "ml")
+    return [Quantity(v, unit) for v in _numbers(re.sub(rf"(?<![^\W\d_])(?:{_FILL_UNITS})(?![^\W\d_])", " ", s, flags=re.I))]
+
+
+def _mask(s: str) -> tuple[str, list[tuple[int, int]]]:
+    """Blank out what is never a count (keeping offsets) and bracketed asides but for a volume
+    in them ("1 OZ (28 g)", "1 ampoule of solvent (water for injections, 10 ml)"); the spans of
+    the brackets kept are returned: what is in them qualifies, it never leads."""
+    s = _NOT_COUNTS.sub(lambda m: " " * len(m.group(0)), s)
+    kept: list[tuple[int, int]] = []
+
+    def aside(m: re.Match) -> str:
+        v = re.search(_VOLUME, m.group(1), re.I)
+        if not v:
+            return " " * len(m.group(0))
+        kept.append((m.start(), m.end()))
+        a, b = m.start(1) + v.start() - m.start(), m.start(1) + v.end() - m.start()
+        g = m.group(0)
+        return " " * a + g[a:b] + " " * (len(g) - b)
+    return re.sub(r"\(([^()]*)\)", aside, s), kept
+
+
+def _mentions(clause: str) -> list[_M]:
+    out: list[_M] = []
+    masked, asides = _mask(clause)
+    for m in _MENTION.finditer(masked):
+        g = m.lastgroup
+        word = m.group(0)
+        if g == "vol":
+            out.append(_M("vol", m.start(), m.end(), word=word, each=_volumes(word),
+                          aside=any(a <= m.start() < b for a, b in asides)))
+        elif g == "times":  # "7 x 4 tablets": four blisters of seven, 28 in all
+            a, b = (int(x) for x in re.split(r"\s*[x×]\s*", word))
+            out.append(_M("num", m.start(), m.end(), [a * b], word=word))
+        elif g == "num":
+            vals = _numbers(word)
+            if all(v >= 1 and float(v).is_integer() for v in vals):
+                out.append(_M("num", m.start(), m.end(), vals, word=word))
+        elif g[0] == "c":
+            out.append(_M("cont", m.start(), m.end(), key=CONTAINERS[int(g[1:])][0], word=word))
+        elif g[0] == "u":
+            out.append(_M("unit", m.start(), m.end(), key=_UNIT_KEY.get(_PACK_UNITS[int(g[1:])][0]), word=word))
+        else:
+            out.append(_M(g, m.start(), m.end(), word=word.lower()))
+    return _counts_of_things(out, clause)
+
+
+def _gap_words(clause: str, a: int, b: int) -> int:
+    return len(_WORD.findall(clause[a:b]))
+
+
+def _counts_of_things(ms: list[_M], clause: str) -> list[_M]:
+    """'2 or 10 pre-filled syringes', 'two dose trays': a count and what it counts become one
+    mention; '5 mL oral dosing syringe' is a container of that size (an accessory, not the fill)."""
+    out: list[_M] = []
+    i = 0
+    while i < len(ms):
+        m = ms[i]
+        nxt = ms[i + 1] if i + 1 < len(ms) else None
+        if m.kind == "num" and nxt and nxt.kind in ("cont", "unit") and _gap_words(clause, m.end, nxt.start) <= 2:
+            out.append(_M("num", m.start, nxt.end, m.values, key=nxt.key, word=clause[m.start:nxt.end]))
+            i += 2
+            continue
+        if m.kind == "vol" and not m.aside and nxt and nxt.kind == "cont" and _gap_words(clause, m.end, nxt.start) <= 3 \
+                and not re.search(r"\b(?:solution|of|in)\b", clause[m.end:nxt.start], re.I):
+            out.append(_M("cont", m.start, nxt.end, key=nxt.key, word="sized " + nxt.word, each=m.each))
+            i += 2
+            continue
+        out.append(m)
+        i += 1
+    return out
+
+
+@dataclass
+class _Clause:
+    text: str
+    strengths: list[Quantity] = field(default_factory=list)
+    per_volume: list[Quantity | None] = field(default_factory=list)
+    label_only: bool = False
+    sentence_start: bool = True
+    levels: list[PackageLevel] = field(default_factory=list)
+    loose: list[_M] = field(default_factory=list)  # counts or volumes no container was named for
+    containers: list[str] = field(default_factory=list)  # in the order they are named
+    sized: list[_M] = field(default_factory=list)  # "a 10 mL bottle": a container and its size
+
+
+def _label(clause: str) -> tuple[list[Quantity], list[Quantity | None], str, bool]:
+    m = _LABEL.match(clause)
+    if not m:
+        return [], [], clause, False
+    strengths, per = [], []
+    for sm in _STRENGTH_ONE.finditer(m.group("all")):
+        unit = sm.group("u0").lower().replace("mcg", "ug").replace("µg", "ug").replace("gram", "g")
+        unit = _LX.units.get(unit, unit)
+        strengths.append(Quantity(num(sm.group("v0")), unit))
+        per.append(Quantity(num(sm.group("p0")), "ml") if sm.group("p0") else None)
+    if m.group("colon"):
+        return strengths, per, clause[m.end():].strip(), False
+    if m.group("bare") is not None:
+        return strengths, per, "", True
+    return strengths, per, clause[m.end("all"):].strip(), False
+
+
+def _relate(c: _Clause, unit_hint: str | None) -> None:
+    """The levels one clause states, from the order of its mentions."""
+    ms = _mentions(c.text)
+    c.containers = [m.key for m in ms if m.kind == "cont" or (m.kind == "num" and m.key and m.key not in COUNTED)]
+    subject: _M | None = None
+    fills: set[tuple[str, tuple]] = set()
+    related: set[int] = set()
+    held_in: dict[int, PackageLevel] = {}  # a count mention -> the level that holds it
+    # "tablets in packs of 28": what a bare count counts, where the clause names it
+    counted = next((m.key for m in ms if m.kind == "unit" and m.key), None) or unit_hint
+
+    def holds(outer: str, inner: _M | None, counts: list[float]) -> None:
+        if (inner is None or not inner.key) and counts:
+            # "single-dose vials in cartons of 10": a bare count counts the vials the carton was
+            # said to hold (but "blisters in cartons of 30" counts tablets: a blister is no unit)
+            have = next((lv for lv in c.levels if lv.container == outer and not lv.counts and lv.inner in COUNTED), None)
+            if have is not None:
+                have.counts = [int(v) for v in counts]
+                return
+        what = inner.key if inner is not None and inner.key else counted
+        if not what or what == outer:
+            return
+        lv = PackageLevel(outer, c.text, counts=[int(v) for v in counts], inner=what)
+        if inner is not None and inner.each:
+            lv.fill_volumes = inner.each
+        if inner is not None:
+            held_in[id(inner)] = lv
+        c.levels.append(lv)
+
+    def is_container(m: _M) -> bool:
+        return m.kind == "cont" or (m.kind == "num" and m.key in _CONTAINER_KEYS)
+
+    def fill(container: str, vols: list[Quantity]) -> None:
+        key = (container, tuple((v.value, v.unit) for v in vols))
+        if key not in fills:
+            fills.add(key)
+            c.levels.append(PackageLevel(container, c.text, fill_volumes=vols, inner="liquid"))
+
+    pending: list[_M] = []  # "1 vial of powder and 1 ampoule of solvent in a pack": counts listed together
+    i = 0
+    while i < len(ms):
+        m = ms[i]
+        if m.kind == "num" and m.key and subject is not None and subject.kind == "num" and subject.key and \
+                re.search(r"(?:,|\band\b|\bи\b)\s*$", c.text[subject.end:m.start]):
+            if id(subject) in held_in:
+                # "a pack contains 1 vial of powder, 1 vial of solvent, ...": the list goes on
+                holds(held_in[id(subject)].container, m, m.values)
+                related.add(id(m))
+                subject = m
+                i += 1
+                continue
+            pending.append(subject)
+        if m.kind in ("into", "holds"):
+            obj = ms[i + 1] if i + 1 < len(ms) else None
+            near = obj is not None and _gap_words(c.text, m.end, obj.start) <= 4
+            if subject is None or not near or obj.kind in ("into", "holds"):
+                i += 1
+                continue
+            word = m.word
+            if m.kind == "into" and obj.kind == "cont":
+                # X in C: C holds the counted X, or X's fill, or an X it does not count
+                if subject.kind == "vol":
+                    fill(obj.key, subject.each)
+                elif subject.kind == "num" and subject.key in COUNTED and id(subject) in held_in \
+                        and subject.key not in _CONTAINER_KEYS:
+                    # "packs containing 28 tablets in blisters": the blisters are in the pack
+                    holds(held_in[id(subject)].container, obj, [])
+                elif subject.kind == "num":
+                    for p in pending:
+                        holds(obj.key, p, p.values)
+                        related.add(id(p))
+                    holds(obj.key, subject, subject.values)
+                elif subject.kind == "cont":
+                    holds(obj.key, subject, [])
+                if subject.kind != "unit":
+                    related.update((id(subject), id(obj)))
+                subject, pending = obj, []
+                i += 2
+                continue
+            if m.kind == "holds" and subject.kind in ("cont", "num") and (subject.kind == "cont" or subject.key):
+                outer = subject.key
+                # the count comes right after the word: "cartons of 28", "containing two dose trays"
+                # ("a vial of powder and 1 ampoule" lists two things, it does not nest them)
+                close = _gap_words(c.text, m.end, obj.start) <= (1 if word == "of" else 2)
+                if obj.kind == "num" and close and (obj.key or word in ("of", "containing", "contains", "contain")):
+                    holds(outer, obj, obj.values)
+                    related.update((id(subject), id(obj)))
+                    subject = obj if is_container(obj) or obj.key else subject
+                    i += 2
+                    continue
+                if obj.kind == "vol" and word not in ("with",):
+                    if subject.kind == "num":
+                        subject.each = obj.each  # "5 ampoules of 1 ml each", "1 vial of solvent containing 5 mL"
+                        if id(subject) in held_in:
+                            held_in[id(subject)].fill_volumes = obj.each
+                    else:
+                        fill(outer, obj.each)
+                    related.update((id(subject), id(obj)))
+                    i += 2
+                    continue
+                if obj.kind == "cont" and (word.startswith("each") or word.startswith("contain")):
+                    holds(outer, obj, [1] if subject.kind == "num" else [])
+                    related.update((id(subject), id(obj)))
+                    subject = obj
+                    i += 2
+                    continue
+                if obj.kind == "cont" and word == "with" and subject.kind == "cont":
+                    i += 2  # "a bottle with a 5 mL dosing syringe": an accessory, nothing it holds
+                    continue
+            i += 1
+            continue
+        if m.kind == "num" and m.key and subject is not None and is_container(subject) \
+                and m.key in COUNTED and m.key != subject.key \
+                and not re.search(r"\w{3,}", re.sub(r"\b(?:fl|oz|net|wt)\b", "", c.text[subject.end:m.start], flags=re.I)):
+            # "1 bottle - 0.54 FL OZ (16 g) - 120 metered sprays": what a container holds, listed after it
+            holds(subject.key, m, m.values)
+            related.add(id(m))
+        elif m.kind == "vol" and subject is not None and subject.kind == "num" and is_container(subject) \
+                and not re.search(r"\w{3,}", c.text[subject.end:m.start]):
+            fill(subject.key, m.each)
+            related.add(id(m))
+            i += 1
+            continue
+        if m.kind in ("cont", "num", "vol", "unit") and not m.aside:
+            subject = m
+        i += 1
+    # a volume in brackets counts only where it restates a quantity ("NET WT 1 OZ (28 g)"), not
+    # where it describes something else ("a measuring spoon (2.5 ml and 5 ml)")
+    c.sized = [m for m in ms if m.kind == "cont" and m.each]
+    c.loose = [m for m in ms if id(m) not in related and m.kind in ("num", "vol") and (m.kind == "vol" or m.key in COUNTED)
+               and not (m.aside and not re.search(r"\d\s*(?:[^\W\d_]+\.?\s*){1,2}\(\s*$", c.text[:m.start]))]
+    mat = _MATERIAL.search(c.text)
+    if mat and c.levels:
+        c.levels[0].material = mat.group(1).strip()
+
+
+def _clauses(blocks: list[Block]) -> list[_Clause | None]:
+    """The clauses of the packaging text in order; None where a heading starts a new part."""
+    out: list[_Clause | None] = []
+    for b in blocks:
+        if b.heading and not b.inline:
+            out.append(None)
+            continue
+        text = b.content if b.inline else b.para.text
+        for cell in text.split(" | "):  # the cells of a how-supplied table row, one by one
+            for sent, _ in sentences(cell.strip()):
+                first = True
+                # "...bottles of 120 500 mg tablets: NDC ...": lines of a table joined into one
+                joined = _LABEL_INSIDE.split(sent)
+                for clause in (c for piece in joined for c, _ in split_top_level(piece, ";")):
+                    # "... in cartons: 1.25 mg tablets in packs of 28": a strength after a colon leads
+                    parts = re.split(r":\s+(?=\d)", clause, maxsplit=1) if not _LABEL.match(clause) else [clause]
+                    for part in parts:
+                        strengths, per, rest, only = _label(part.strip())
+                        out.append(_Clause(rest, strengths, per, only, first))
+                        first = False
+    return out
 
 
 def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[PackageLevel], list[Presentation]]:
-    levels: list[PackageLevel] = []
-    strength: Quantity | None = None
-    for b in blocks:
-        if b.heading and not b.inline:
-            strength = None
+    clauses = _clauses(blocks)
+    for c in clauses:
+        if c is not None:
+            _relate(c, unit_hint)
+    # Groups: the clauses under one strength label; the rest is common to every group.
+    common: list[_Clause] = []
+    groups: list[tuple[_Clause, list[_Clause]]] = []
+    open_group: tuple[_Clause, list[_Clause]] | None = None
+    for c in clauses:
+        if c is None:
+            open_group = None
             continue
-        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
-        # the cells of a how-supplied table row ("Bottles of 30 | NDC 0000-0000-30") read one by one
-        for sent in (c.strip() for cell in text.split(" | ") for c, _ in sentences(cell)):
-            sm = _STRENGTH_LABEL.match(sent)
-            if sm:
-                strength = Quantity(num(sm.group("v")), sm.group("u").lower().replace("mcg", "ug"))
-                sent = sent[sm.end():].strip()
-            start = len(levels)
-            # "NDC 1 bottles of 30; NDC 2 bottles of 90": one pack per clause
-            for clause, _ in split_top_level(sent, ";"):
-                _read_sentence(_NDC_LEAD.sub("", clause.strip()), unit_hint, levels)
-            for lv in levels[start:]:
-                lv.strength = strength
-            if len(levels) == start and not sm:
-                strength = None  # the packs under a strength label end where the pack lines do
-    return levels, _presentations(levels, unit_hint)
+        if c.strengths:
+            open_group = (c, [c])
+            groups.append(open_group)
+        elif open_group is not None and open_group[0].label_only and not (c.levels or c.loose):
+            open_group = None  # the pack lines under a strength standing alone end where they do
+            common.append(c)
+        elif open_group is not None:
+            open_group[1].append(c)  # a strength that leads a sentence holds the packs up to the next
+        else:
+            common.append(c)
+    common_levels = [lv for c in common for lv in c.levels]
+    all_levels = list(common_levels)
+    presentations: list[Presentation] = []
+    context = _context(common, [])
+    if not groups:
+        _place_loose(common, common_levels, context)
+        _name_packs(common_levels)
+        return common_levels, _presentations(common_levels, unit_hint)
+    for label, members in groups:
+        for strength, per in zip(label.strengths, label.per_volume, strict=True):
+            levels = [PackageLevel(lv.container, lv.text, list(lv.counts), list(lv.fill_volumes), lv.material, lv.inner,
+                                   strength) for c in members for lv in c.levels]
+            ctx = _context(members, common) or context
+            _place_loose(members, levels, ctx, strength, common_levels)
+            if per is not None and not any(lv.inner == "liquid" for lv in levels):
+                inner = _innermost(levels) or ctx
+                if inner:
+                    levels.append(PackageLevel(inner, label.text, fill_volumes=[per], inner="liquid", strength=strength))
+            own = {lv.inner for lv in levels}
+            levels += [lv for lv in common_levels if lv.inner not in own]
+            _name_packs(levels)
+            all_levels += [lv for lv in levels if lv.strength is not None]
+            for p in _presentations(levels, unit_hint):
+                p.strength = strength
+                presentations.append(p)
+    return all_levels, presentations
 
 
-_NDC_LEAD = re.compile(r"^NDC\s*[\dX]{4,5}-[\dX]{3,4}(?:-[\dX]{1,2})?\s*", re.I)
+def _context(clauses: list[_Clause], also: list[_Clause]) -> str | None:
+    """The container a count or volume with none of its own belongs to: the first one named."""
+    for c in list(clauses) + list(also):
+        for k in c.containers:
+            if k not in COUNTED or k in ("ampoule", "vial"):
+                return k
+    return None
 
 
-# "250 mg: 20 or 60 tablets", "TREVALIMA 20 mg/0.4 mL prefilled syringe: a carton ...",
-# "AMVELTA 5 mg tablets: NDC ... bottles of 30": a pack sentence led by the strength it holds
-_STRENGTH_LABEL = re.compile(r"^(?:[^\W\d_][\w-]*\s+){0,3}(?P<v>\d+(?:[.,]\d+)?)\s*(?P<u>mg|g|mcg|µg|iu)\b"
-                             r"(?:\s*/\s*\d+(?:[.,]\d+)?\s*ml)?(?:[^:.;]{0,40}:|(?:\s+[^\W\d_][\w-]*){0,2}\s*$)", re.I)
+def _place_loose(clauses: list[_Clause], levels: list[PackageLevel], ctx: str | None,
+                 strength: Quantity | None = None, common: list[PackageLevel] = ()) -> None:
+    """'250 mg: 20 or 60 tablets' after 'Alu/PVC blisters in cartons': counts and volumes whose
+    clause names no container go in the container the text is about (the outermost one for
+    counts, the one the product is filled in for volumes)."""
+    if ctx:
+        # a volume no container was named for is the fill only where no fill is known
+        # ("... packed in a carton with a 5 mL measuring cup")
+        known_fill = any(lv.inner == "liquid" or lv.fill_volumes for lv in list(levels) + list(common))
+        outer = _outermost(levels) or _outermost(list(common)) or ctx
+        filled = _innermost(levels) or _innermost(list(common)) or ctx
+        for c in clauses:
+            for m in c.loose:
+                if m.kind == "vol" and not known_fill:
+                    levels.append(PackageLevel(filled, c.text, fill_volumes=m.each, inner="liquid", strength=strength))
+                elif m.key and m.key != outer:
+                    levels.append(PackageLevel(outer, c.text, counts=[int(v) for v in m.values], inner=m.key,
+                                               strength=strength))
+    # "a 10 mL bottle with a pump delivering 60 doses": a container of a size holds that much
+    for c in clauses:
+        for m in c.sized:
+            if any(lv.container == m.key and lv.inner != "liquid" for lv in levels) and \
+                    not any(lv.container == m.key and lv.inner == "liquid" for lv in levels):
+                levels.append(PackageLevel(m.key, c.text, fill_volumes=m.each, inner="liquid", strength=strength))
 
 
-def _read_sentence(sent: str, unit_hint: str | None, levels: list[PackageLevel]) -> None:
-    """The package levels one sentence describes, appended to levels."""
-    mat = _MATERIAL.search(sent)
-    vm = _VOLUME_IN.match(sent)
-    if vm:
-        cont = _outer_container(sent, vm.end() - 3)
-        if cont:
-            unit = (vm.group("u") or vm.group("u2")).lower()  # ml of a liquid, g of an ointment
-            levels.append(PackageLevel(cont, sent, fill_volumes=[Quantity(v, unit) for v in _alts(vm.group("alts"))],
-                                       material=mat.group(1).strip() if mat else None, inner="liquid"))
-            return
-    io = _IN_OF.match(sent)
-    if io and container_in(io.group("outer")) and (_unit_of(io.group("what")) or unit_hint):
-        inner = container_in(io.group("inner"))
-        levels.append(PackageLevel(container_in(io.group("outer")), sent,
-                                   counts=[int(v) for v in _alts(io.group("alts"))],
-                                   material=f"{io.group('inner').strip()}" if inner else None,
-                                   inner=_unit_of(io.group("what")) or unit_hint))
+def _name_packs(levels: list[PackageLevel]) -> None:
+    """'blisters in cartons: ... in packs of 28': a pack that is not otherwise named is the
+    outermost container the text names (the carton)."""
+    named = [lv for lv in levels if lv.container != "pack"]
+    outer = _outermost(named)
+    if not outer or any(lv.inner == "pack" for lv in levels):
         return
-    for rx in (_CONTAINING, _OF_COUNT):
-        dm = rx.match(sent)
-        what = (dm.group("what") or "") if dm else ""
-        unit = (_unit_of(what) or unit_hint) if dm else None
-        cont = container_in(dm.group("c")) if dm else None
-        if dm and cont and unit and not container_in(what):
-            levels.append(PackageLevel(cont, sent, counts=[int(v) for v in _alts(dm.group("alts"))],
-                                       material=mat.group(1).strip() if mat else None, inner=unit))
-            break
-    else:
-        dm = None
-    if dm:
-        return
-    cm = _COUNT_IN.match(sent)
-    if cm:
-        what = cm.group("what")
-        inner = container_in(what) or _unit_of(what)
-        outer = _outer_container(sent, cm.end("what"))
-        if inner and outer and inner != outer:
-            level = PackageLevel(outer, sent, counts=[int(v) for v in _alts(cm.group("alts"))],
-                                 material=mat.group(1).strip() if mat else None, inner=inner)
-            if cm.group("each"):
-                level.fill_volumes = [Quantity(num(cm.group("each")), "ml")]
-            levels.append(level)
+    for lv in levels:
+        if lv.container == "pack" and lv.inner != outer:
+            lv.container = outer
+
+
+def _outermost(levels: list[PackageLevel]) -> str | None:
+    inners = {lv.inner for lv in levels}
+    for lv in levels:
+        if lv.container not in inners and lv.inner != "liquid":
+            return lv.container
+    return None
+
+
+def _innermost(levels: list[PackageLevel]) -> str | None:
+    """The container that holds no other container: the one the product itself is in."""
+    holders = {lv.container for lv in levels}
+    for lv in levels:
+        if lv.inner and lv.inner not in COUNTED and lv.inner not in holders and lv.inner != "liquid":
+            return lv.inner
+    return None
 
 
 def _presentations(levels: list[PackageLevel], unit_hint: str | None) -> list[Presentation]:
@@ -143,13 +483,27 @@ def _presentations(levels: list[PackageLevel], unit_hint: str | None) -> list[Pr
     a chain of the levels that hold it, outwards; a label may describe several packs."""
     if not levels:
         return []
-    by_inner = {lv.inner: lv for lv in levels}
-    roots = [lv for lv in levels if lv.inner == "liquid" or lv.inner in UNITS_OF_PRESENTATION
+    # a container that is filled and also counts what it gives ("16 g ... 120 sprays") is one level
+    counted = {lv.container: lv for lv in levels if lv.inner in COUNTED and lv.counts}
+    merged = []
+    for lv in levels:
+        if lv.inner == "liquid" and lv.container in counted:
+            counted[lv.container].fill_volumes = counted[lv.container].fill_volumes or lv.fill_volumes
+            continue
+        merged.append(lv)
+    levels = merged
+    by_inner: dict[str | None, PackageLevel] = {}
+    for lv in levels:
+        # the first level with counts says what holds a thing; a later one without counts does not override it
+        have = by_inner.get(lv.inner)
+        if have is None or (not have.counts and lv.counts):
+            by_inner[lv.inner] = lv
+    roots = [lv for lv in levels if lv.inner == "liquid" or lv.inner in COUNTED
              or (lv.inner == unit_hint and unit_hint)]
     out: list[Presentation] = []
     used: set[int] = set()
     for root in roots:
-        if id(root) in used:
+        if id(root) in used or (root.inner != "liquid" and not root.counts and root.container in by_inner):
             continue
         out += _chain_presentations(root, by_inner, used, unit_hint)
     return out
@@ -162,7 +516,7 @@ def _chain_presentations(root: PackageLevel, by_inner: dict, used: set[int], uni
         unit, cur = primary.container, primary.container
     else:
         chain.append(root)
-        unit = root.inner if root.inner in UNITS_OF_PRESENTATION else (unit_hint or "unit")
+        unit = root.inner if root.inner in COUNTED else (unit_hint or "unit")
         cur = root.container
     used.add(id(root))
     seen = {id(lv) for lv in chain}
@@ -172,8 +526,6 @@ def _chain_presentations(root: PackageLevel, by_inner: dict, used: set[int], uni
         seen.add(id(lv))
         used.add(id(lv))
         cur = lv.container
-    if not chain:
-        return []
     fill = primary.fill_volumes if primary else []
     # A level that names its own fill volume ("5 ampoules of 1 ml each") narrows the choice.
     for lv in chain:

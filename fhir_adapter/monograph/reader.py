@@ -296,6 +296,10 @@ def _read_storage(m: Monograph, blocks: list[Block]) -> None:
 def _read_packaging(m: Monograph, blocks: list[Block]) -> None:
     m.package_levels, m.presentations = read_packaging(blocks_of(blocks, "release_form", "packaging"),
                                                        m.product.unit_of_presentation)
+    if not m.presentations and blocks_of(blocks, "carton"):
+        # An OTC label names its pack only on the carton ("Bottle of 100 caplets"): what the
+        # carton says of the pack is the pack, though nothing else on it is read.
+        m.package_levels, m.presentations = read_packaging(blocks_of(blocks, "carton"), m.product.unit_of_presentation)
     p = m.product
     if not m.presentations and p.pack_count and p.unit_of_presentation:
         # No packaging section: the title's "2 ml ampoule 10 pcs." is the one pack there is.

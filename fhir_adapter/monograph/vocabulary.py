@@ -65,24 +65,11 @@ FORM_ROUTE = {"capsule": "oral", "hard-capsule": "oral", "tablet": "oral", "film
               "oral-suspension": "oral", "cream": "topical", "ointment": "topical", "gel": "topical",
               "eye-drops": "ophthalmic", "suppository": "rectal"}
 
-CONTAINERS = [
-    ("ampoule", r"ampoules?|ampuls?|ampules?"),
-    ("vial", r"vials?"),
-    ("prefilled-syringe", r"(?:pre-?filled |single-?use |disposable )?syringes?|syringe tubes?"),
-    ("pen", r"(?:pre-?filled |injection |single-?use )pens?"),
-    ("cartridge", r"cartridges?"),
-    ("blister", r"blisters?(?: packs?)?|contour (cell |cellular )?packs?|strips?"),
-    ("bottle", r"bottles?|flasks?"),
-    ("jar", r"\bjars?\b"),
-    ("tube", r"\btubes?\b"),
-    ("sachet", r"sachets?"),
-    ("bag", r"\bbags?\b"),
-    ("box", r"cardboard (box(es)?|packs?)|cartons?(?: packs?| boxes)?|(carton|cardboard) packs?|\bboxe?s?\b|"
-            r"packs? of cardboard|cardboard"),
-    ("pack", r"(?:plastic |paper |foil )?(?:packs?|packages?)"),
-]
+# container key -> pattern, every language's words (rules/<language>/vocabulary.json), most specific first
+CONTAINERS = lexicon().containers
 _CONTAINER_KEYS = [k for k, _ in CONTAINERS]
-CONTAINER_RE = re.compile(r"\b(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(CONTAINERS)) + ")", re.I)
+CONTAINER_RE = re.compile(r"(?<![^\W\d_])(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(CONTAINERS))
+                          + r")(?![^\W\d_])", re.I)
 UNITS_OF_PRESENTATION = {
     "capsule": r"capsules?", "tablet": r"tablets?", "suppository": r"suppositor(?:y|ies)",
     "sachet": r"sachets?", "ampoule": r"ampoules?", "vial": r"vials?",
