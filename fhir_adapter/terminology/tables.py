@@ -60,6 +60,9 @@ CONTAINERS = {
     "bag": (None, "Bag"),
     "jar": (None, "Jar"),
     "cartridge": (None, "Cartridge"),
+    "canister": (None, "Pressurised container"),
+    "inhaler": (None, "Inhaler"),
+    "tray": (None, "Tray"),
 }
 
 # unit key from the reading stage -> (UCUM code, human unit)

@@ -106,3 +106,9 @@ def test_quantity_of_the_fill_is_a_quantity():
     _levels, pres = read_packaging(blocks, None)
     assert [p.fill_volume for p in pres] == [Quantity(2.5, "ml"), Quantity(2.5, "ml")]
     assert [p.unit_count for p in pres] == [1, 3]
+
+
+def test_every_container_the_vocabularies_name_has_a_display_for_the_mapping():
+    from fhir_adapter.monograph.vocabulary import CONTAINERS
+    from fhir_adapter.terminology.tables import CONTAINERS as DISPLAYS
+    assert {k for k, _ in CONTAINERS} <= set(DISPLAYS)
