@@ -7,13 +7,18 @@ from .lexicon import lexicon
 from .model import Amount, Ingredient, Quantity, Span
 from .quantities import AMOUNT_RE, amount_from_match, num, unit_key
 from .sections import Block
-from .text import split_top_level, strip_bullet
+from .text import sentences, split_top_level, strip_bullet
 
 _ROLE = re.compile(r"^(?P<role>active (?:substances?|ingredients?|components?)|excipients?(?:\(s\))?(?: with known effects?)?|"
                    r"(?:the following )?inactive ingredients?|"
                    r"auxiliary substances|other ingredients?|(?:the )?(?:capsule|tablet) (?:shell|coating|core)|"
                    r"hard gelatin capsule|film[- ]coating|coating|shell|"
                    + "|".join(lexicon().roles_active + lexicon().roles_inactive) + r")\s*:\s*", re.I)
+# "One tablet contains: active substance: X 40 mg; excipients: a, b": the role changes inside a
+# sentence, after a colon or semicolon (a language's own role words may stand without a colon)
+_ROLE_INSIDE = re.compile(r"(?:^|(?<=[;:])|(?<=[;:]\s))\s*(?P<role>active (?:substances?|ingredients?)|excipients?(?: with known effects?)?|"
+                          r"(?:the following )?inactive ingredients?|auxiliary substances|other ingredients?|"
+                          + "|".join(lexicon().roles_active + lexicon().roles_inactive) + r")\s*(?::\s*|\s+(?=\w))", re.I)
 _ACTIVE_ROLE = re.compile("|".join(lexicon().roles_active) or "$^", re.I)
 _LEXICON_ROLE = re.compile("|".join(lexicon().roles_active + lexicon().roles_inactive) or "$^", re.I)
 
@@ -43,17 +48,32 @@ _AMOUNT_ONLY = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:%|mg|g|mcg|µg|ml)(?:\s*(?:
 _CROSS_REF = re.compile(r"\bsee (?:section|sections|paragraph)\b|\bfull list of excipients\b", re.I)
 
 
-def _one_strength(body: str) -> tuple[str, tuple[str, str] | None]:
-    """'contain 10, 20, 40, or 80 mg atorvastatin': one label, several strengths. The first is
-    read and the others returned as (name, note); the text keeps its length, so offsets into
-    it still point at the source."""
+# "5 мг, 10 мг или 20 мг", "1.25 mg, 2.5 mg, 5 mg or 10 mg of ramipril", "6.94 mg or 13.88 mg":
+# one line for several strengths, the unit said each time
+_AMOUNT_LIST = re.compile(r"(?P<values>\d+(?:[.,]\d+)?\s*(?P<unit>mg|g|mcg|µg|micrograms?|iu|мг|мкг|г|ме)"
+                          r"(?:\s*,\s*\d+(?:[.,]\d+)?\s*(?P=unit))*\s*,?\s*(?:or|and|или|и)\s*\d+(?:[.,]\d+)?\s*(?P=unit))\b", re.I)
+_CONDITION = re.compile(r"(?:^|[;,]\s*)(?:для|for)\s+(?:the\s+)?[^\W\d_]+\s+$", re.I)
+
+
+def _one_strength(body: str) -> tuple[str, tuple[str | None, str, int] | None]:
+    """'contain 10, 20, 40, or 80 mg atorvastatin', 'эналаприла малеат 5 мг, 10 мг или 20 мг': one
+    label, several strengths. The first is read and the others returned as (name or None, note,
+    where the list starts); the text keeps its length, so offsets into it still point at the source."""
     alt = _STRENGTH_LIST.search(body)
-    if not alt:
-        return body, None
-    values = re.findall(r"\d+(?:[.,]\d+)?", alt.group("values"))
-    repl = f"{values[0]} {alt.group('unit')} {alt.group('name')}"
-    note = (alt.group("name"), f"also {', '.join(values[1:])} {alt.group('unit')}")
-    return body[:alt.start()] + repl.ljust(alt.end() - alt.start()) + body[alt.end():], note
+    if alt:
+        values = re.findall(r"\d+(?:[.,]\d+)?", alt.group("values"))
+        repl = f"{values[0]} {alt.group('unit')} {alt.group('name')}"
+        note = (alt.group("name"), f"also {', '.join(values[1:])} {alt.group('unit')}", alt.start())
+        return body[:alt.start()] + repl.ljust(alt.end() - alt.start()) + body[alt.end():], note
+    for lst in _AMOUNT_LIST.finditer(body):
+        if _CONDITION.search(body[:lst.start()]):
+            continue  # "для таблеток 10 мг и 20 мг - краситель": which strengths an excipient is in
+        values = re.findall(r"\d+(?:[.,]\d+)?", lst.group("values"))
+        first = re.match(r"\d+(?:[.,]\d+)?\s*[^\W\d_]+", lst.group("values")).group(0)
+        unit = lexicon().units.get(lst.group("unit").lower(), lst.group("unit"))
+        note = (None, f"also {', '.join(values[1:])} {unit}", lst.start())
+        return body[:lst.start()] + first.ljust(lst.end() - lst.start()) + body[lst.end():], note
+    return body, None
 
 
 def per_unit(text: str) -> Quantity | None:
@@ -75,6 +95,12 @@ def per_unit(text: str) -> Quantity | None:
 
 def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, note: str | None) -> Ingredient | None:
     raw = piece.strip().rstrip(";.")
+    cond = re.match(r"^(?:для|for)\s+(?:the\s+)?[^-–—:]{2,50}?\s+[-–—:]\s*(?=\w)", raw, re.I)
+    if cond:
+        # "для таблеток 10 мг и 20 мг - краситель железа оксид": in some strengths only
+        note = "; ".join(x for x in (note, cond.group(0).strip(" -–—:")) if x)
+        offset += piece.find(raw) + cond.end()
+        piece = raw = raw[cond.end():]
     if not re.search(r"[^\W\d_]{3,}", raw) or _PHARMACOPOEIA.match(raw):
         return None
     # Brackets explain ("about 0.8 mg of dry matter", "E171"); amounts are read outside them.
@@ -148,55 +174,153 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
             # "Excipient(s) with known effect" on a line of its own sets the role of what follows
             active = _is_active_role(lm.group("role"))
             continue
-        if _CROSS_REF.search(body):
-            continue  # "For the full list of excipients, see section 6.1." names no ingredient
-        body, also = _one_strength(body)
-        boff = off + text.find(body[:5]) if body else off
-        m = _ROLE.match(body)
-        if m:
-            role = m.group("role").lower()
-            active = _is_active_role(role)
-            note = None if role.startswith(("active", "excipient", "inactive", "auxiliary", "other", "the following")) \
-                or _LEXICON_ROLE.fullmatch(role) else m.group("role")
-            body, boff = body[m.end():], boff + m.end()
-        elif (mid := _ROLE_MIDWAY.search(body)) is not None:
-            # "... contain 10 mg atorvastatin and the following inactive ingredients: a, b, c"
-            head, tail = body[:mid.start()], body[mid.end():]
-            pm = _PER.search(head)
-            cm = re.search(r"\bcontains?\b", head, re.I)
-            if pm and "contains" in pm.group(0).lower():
-                per = per_unit(pm.group(0)) or per
-                boff, head, tail_off = boff + pm.end(), head[pm.end():], mid.end() - pm.end()
-            elif cm:  # "LIPITOR Tablets for oral administration contain 10 mg atorvastatin"
-                boff, head, tail_off = boff + cm.end(), head[cm.end():], mid.end() - cm.end()
-            else:
-                tail_off = mid.end()
-            out += [i for piece, poff in split_top_level(head, ",;")
-                    if (i := _parse_piece(piece, boff + poff, True, per, also[1] if also and also[0] in piece else None))]
-            active, note = False, None
-            body, boff = tail, boff + tail_off
-        elif b.label:
+        if b.label and not _ROLE.match(body):
             continue
-        # "Each tablet contains 500 mg metformin": the sentence gives the unit and the amount.
-        pm = _PER.search(body)
-        if pm and re.search(r"contain|содерж", pm.group(0), re.I):
-            per = per_unit(pm.group(0)) or per
-            body, boff = body[pm.end():], boff + pm.end()
-        pieces: list[tuple[str, int]] = []
-        for piece, poff in split_top_level(body, ",;"):
-            # "X, in terms of total protein 0.9 mg" and "X, equivalent to 390 mg Y" qualify X.
-            # "Povidone-iodine, 5% (0.5% available iodine)": an amount alone belongs to the name before it.
-            if pieces and (re.match(r"^(?:in terms of|equivalent to|corresponding to|calculated as)\b", piece, re.I)
-                           or _AMOUNT_ONLY.match(piece)):
-                prev, pstart = pieces[-1]
-                pieces[-1] = (body[pstart:poff + len(piece)], pstart)
-            else:
-                pieces.append((piece, poff))
-        for piece, poff in pieces:
-            ing = _parse_piece(piece, boff + poff, active, per, note)
-            if ing:
-                out.append(ing)
-        for ing in out if also else ():
-            if ing.name == also[0] and also[1] not in (ing.note or ""):
-                ing.note = "; ".join(x for x in (ing.note, also[1]) if x)
+        boff0 = off + text.find(body[:5]) if body else off
+        for sent, soff in sentences(body) if not b.label else [(body, 0)]:
+            if _CROSS_REF.search(sent):
+                continue  # "For the full list of excipients, see section 6.1." names no ingredient
+            per, active, note = _read_sentence(sent, boff0 + soff, per, active, note, out)
     return out
+
+
+_LEAD_LABEL = re.compile(r"^(?:[^\W\d_][\w-]*\s+){0,3}\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|micrograms?|iu|units?|мг|мкг|г|ме)\b"
+                         r"(?:\s*/\s*\d*(?:[.,]\d+)?\s*(?:ml|мл|g|г|dose|actuation))?\s*:\s*", re.I)
+_LEAD_CLAUSE = re.compile(r"^(?:after (?:reconstitution|dilution|mixing)|when reconstituted|once reconstituted)"
+                          r"(?:\s+(?:as directed|with [^,]{1,40}))?\s*,\s*", re.I)
+# "Enoxaparin sodium is a biological substance obtained by ...": prose about a substance names none
+_PROSE = re.compile(r"\b(?:is|are|was|were|has been|have been|is being)\s+(?!equivalent\b|present\b|contained\b)", re.I)
+_PACKAGE_CODE = re.compile(r"\bNDC\b|\b\d{4,5}-\d{3,4}-\d{1,2}\b")
+_ADVERB = re.compile(r"^\s*(?:nominally|approximately|about|around|a total of)\s+", re.I)
+# "each 0.4 mL single-dose pre-filled pen contains", "each 5 mL of oral suspension contains",
+# "each metered dose (ex-valve) contains": what the amounts after the verb are per
+_SUBJECT = re.compile(r"\b(?:each|one|every|1)\s+(?:(?P<n>\d+(?:[.,]\d+)?)\s*(?P<u>ml|g|мл|г)\b)?(?P<rest>[^.;:]{0,80}?)\s*"
+                      r"(?:\([^)]*\)\s*)?\b(?:contains?|содерж\w*)\b", re.I)
+_UNIT_NOUNS = re.compile(r"(?P<u>tablets?|capsules?|ampoules?|vials?|sachets?|suppositor(?:y|ies)|(?:metered |delivered )?doses?|"
+                         r"actuations?|sprays?|puffs?|pens?|syringes?|cartridges?|patch(?:es)?|lozenges?)\b", re.I)
+
+
+def _subject_per(subject_text: str) -> Quantity | None:
+    m = _SUBJECT.search(subject_text)
+    if not m:
+        return None
+    if m.group("n"):  # a volume or mass of the product: "each 0.2 mL pre-filled syringe"
+        unit = "ml" if m.group("u").lower() in ("ml", "мл") else "g"
+        return Quantity(num(m.group("n")), unit)
+    u = _UNIT_NOUNS.search(m.group("rest") or "")
+    if not u:
+        return None
+    word = u.group("u").lower().split()[-1].rstrip("s")
+    key = {"dose": "{dose}", "actuation": "{actuation}", "spray": "{spray}", "puff": "{puff}"}.get(word)
+    return Quantity(1, key or unit_key(word))
+
+
+def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, note: str | None,
+                   out: list[Ingredient]) -> tuple[Quantity | None, bool, str | None]:
+    """One sentence of a composition: its ingredients appended to out; the unit and role that
+    hold for the sentences after it are returned."""
+    lead = _LEAD_LABEL.match(body)
+    if lead and lead.end() < len(body):
+        body, boff = body[lead.end():], boff + lead.end()
+    lead = _LEAD_CLAUSE.match(body)
+    if lead:
+        body, boff = body[lead.end():], boff + lead.end()
+    sentence_per = None
+    verb = re.search(r"\b(?:contains?|содерж\w*)\b", body, re.I)
+    if verb and not _ROLE.match(body):
+        sentence_per = _subject_per(body[:verb.end()])
+        head = re.sub(r"\([^)]*\)", " ", body[:verb.start()])
+        unit_said = sentence_per is not None or _PER.search(body[:verb.end()]) or \
+            re.search(r"\b(?:each|one|every|per|1)\b", head, re.I)
+        if not unit_said and (_PROSE.search(head) or re.search(r"\b(?:after|once|when)\b", head, re.I)) or \
+                re.match(r"\s*(?:no|not any)\b", body[verb.end():], re.I):
+            # "After reconstitution with 5 mL of solvent the solution contains 50 IU/mL": a
+            # concentration, not what a unit holds; "The powder contains no excipients"
+            return per, active, note
+    elif not _ROLE.match(body) and not _ROLE_MIDWAY.search(body):
+        plain = re.sub(r"\([^)]*\)", lambda x: " " * len(x.group(0)), body)
+        prose = _PROSE.search(plain)
+        amount = AMOUNT_RE.search(plain)
+        if prose and (amount is None or prose.start() < amount.start()) or _PACKAGE_CODE.search(plain):
+            return per, active, note  # a sentence about the substance, or a pack, not what the product holds
+    boff0 = boff
+    body, also = _one_strength(body)
+    m = _ROLE.match(body)
+    if m:
+        role = m.group("role").lower()
+        active = _is_active_role(role)
+        note = None if role.startswith(("active", "excipient", "inactive", "auxiliary", "other", "the following")) \
+            or _LEXICON_ROLE.fullmatch(role) else m.group("role")
+        body, boff = body[m.end():], boff + m.end()
+    elif (mid := _ROLE_MIDWAY.search(body)) is not None:
+        # "... contain 10 mg atorvastatin and the following inactive ingredients: a, b, c"
+        head, tail = body[:mid.start()], body[mid.end():]
+        pm = _PER.search(head)
+        cm = re.search(r"\bcontains?\b", head, re.I)
+        if pm and "contains" in pm.group(0).lower():
+            per = per_unit(pm.group(0)) or per
+            boff, head, tail_off = boff + pm.end(), head[pm.end():], mid.end() - pm.end()
+        elif cm:  # "LIPITOR Tablets for oral administration contain 10 mg atorvastatin"
+            boff, head, tail_off = boff + cm.end(), head[cm.end():], mid.end() - cm.end()
+        else:
+            tail_off = mid.end()
+        out += [i for piece, poff in split_top_level(head, ",;")
+                if (i := _parse_piece(piece, boff + poff, True, per,
+                                      also[1] if also and also[0] and also[0] in piece else None))]
+        active, note = False, None
+        body, boff = tail, boff + tail_off
+    # "Each tablet contains 500 mg metformin": the sentence gives the unit and the amount; the
+    # unit holds for the lines after it only where the sentence ends on its verb ("contains:")
+    this_per = per
+    stated = False
+    pm = _PER.search(body)
+    if pm and re.search(r"contain|содерж", pm.group(0), re.I):
+        this_per = sentence_per or per_unit(pm.group(0)) or per
+        body, boff = body[pm.end():], boff + pm.end()
+        stated = True
+    elif sentence_per is not None and verb is not None and verb.start() < len(body):
+        cut = re.search(r"\b(?:contains?|содерж\w*)\b", body, re.I)
+        if cut:
+            this_per = sentence_per
+            body, boff = body[cut.end():], boff + cut.end()
+            stated = True
+    if stated and not body.strip(" :"):
+        per = this_per
+    adverb = _ADVERB.match(body)
+    if adverb:
+        body, boff = body[adverb.end():], boff + adverb.end()
+    pieces: list[tuple[str, int]] = []
+    for piece, poff in split_top_level(body, ",;"):
+        # "X, in terms of total protein 0.9 mg" and "X, equivalent to 390 mg Y" qualify X.
+        # "Povidone-iodine, 5% (0.5% available iodine)": an amount alone belongs to the name before it.
+        if pieces and (re.match(r"^(?:in terms of|equivalent to|corresponding to|calculated as)\b", piece, re.I)
+                       or _AMOUNT_ONLY.match(piece)):
+            prev, pstart = pieces[-1]
+            pieces[-1] = (body[pstart:poff + len(piece)], pstart)
+        else:
+            pieces.append((piece, poff))
+    read: list[Ingredient] = []
+    roles = [(m.end(), _is_active_role(m.group("role"))) for m in _ROLE_INSIDE.finditer(body)
+             if m.start() == 0 or body[m.start() - 1:m.start()] in (";", ":", " ")]
+    for piece, poff in pieces:
+        for at, is_active in roles:
+            if at <= poff + len(piece) and at > poff - 2:
+                # the piece starts with its role: "excipients: lactose monohydrate - 52 mg"
+                cut = at - poff
+                piece, poff, active = piece[cut:], poff + cut, is_active
+                break
+        ing = _parse_piece(piece, boff + poff, active, this_per, note)
+        if ing is None:
+            continue
+        if stated and read and read[-1].amount and ing.amount is None and read[-1].active == ing.active:
+            # "250 IU human coagulation factor VIII (rDNA), octocog alfa": another name of the same
+            read[-1].note = "; ".join(x for x in (read[-1].note, f"also named {ing.name}") if x)
+            continue
+        read.append(ing)
+    out += read
+    for ing in out if also else ():
+        at = boff0 + also[2]
+        named = ing.name == also[0] if also[0] else ing.span.start <= at <= ing.span.end
+        if named and also[1] not in (ing.note or ""):
+            ing.note = "; ".join(x for x in (ing.note, also[1]) if x)
+    return per, active, note

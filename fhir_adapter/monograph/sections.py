@@ -83,6 +83,7 @@ def _split_inline(p: Para, model: SectionModel) -> tuple[str, str, int] | None:
 
 
 HEADINGLESS_MIN = 4  # paragraphs after the title, none of them a heading: a text whose headings were all lost
+ORDER_SLACK = 4  # an inline heading within this many kinds after the one before it stands in the usual order
 CUE_WINDOW = 480  # what a paragraph is about shows in its opening; long ones are not read to the end
 
 
@@ -269,6 +270,13 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
             run[0].kind = start
             if len(run) > 1:
                 _viterbi(run[1:], start, True, nxt, model)
+        elif current_inline and _said_on_its_line(blocks, i, model):
+            # "Inactive ingredients: a, b, c." said all it had to on its line: what follows goes
+            # where its content and the order point, from here on
+            _viterbi(run, start, False, nxt, model)
+            for r in run:
+                if r.kind is None:
+                    r.kind = start
         else:
             # A heading whose kind is not inferable (composition, pharmacology...): it keeps
             # its paragraphs until content says otherwise.
@@ -314,6 +322,30 @@ def _heading_prefix(text: str, model: SectionModel) -> int | None:
     return None
 
 
+_GLUED_CAPS = re.compile(r"^([A-ZА-ЯЁ][A-ZА-ЯЁ ,/-]{3,}?)(?=[A-ZА-ЯЁ][a-zа-яё])")
+
+
+def _unnumbered_lead(text: str, model: SectionModel) -> tuple[int, int, int] | None:
+    """'Compound One tablet contains: ...', 'DESCRIPTIONRound biconvex tablets', 'Storage Keep
+    below 25 °C': a heading with no number, no colon and no line of its own that opens a
+    paragraph -- the words of a heading the model knows, then a sentence of its own."""
+    if not text[:1].isupper() or " | " in text or match_heading(text, model):
+        return None  # (the header row of a table starts with what may be a heading's words too)
+    g = _GLUED_CAPS.match(text)
+    if g and match_heading(g.group(1), model):
+        return 0, g.end(1), g.end(1)
+    colon = text.find(":")
+    if 0 <= colon < 60 and match_heading(text[:colon], model):
+        return None  # "Heading: text" is read as an inline heading already
+    head_end = _heading_prefix(text, model)
+    if head_end is None or text[head_end - 1] in ".?!":
+        return None  # "Keep out of reach of children. In case of ...": a sentence, read as one
+    content = head_end + len(text[head_end:]) - len(text[head_end:].lstrip())
+    if text[content] == "(" or text[content].isdigit() and len(text[:head_end].split()) < 2:
+        return None  # "Active ingredient (in each tablet)", "NDC 71234-...": no heading and its text
+    return 0, head_end, content
+
+
 def _split_run_together(paras: list[Para], model: SectionModel) -> list[Para]:
     """Paragraphs that hold several numbered sections (a web page whose headings lost their own
     lines: "4.3 Contraindications Hypersensitivity ... 4.4 Special warnings ...") become a heading
@@ -321,11 +353,14 @@ def _split_run_together(paras: list[Para], model: SectionModel) -> list[Para]:
     the model knows, then text that starts a sentence, splits."""
     out: list[Para] = []
     for p in paras:
-        if len(p.text) < 40 or not p.text[:1].isdigit() and ". " not in p.text:
+        cuts: list[tuple[int, int, int]] = []  # (start of number, end of heading, start of content)
+        lead = _unnumbered_lead(p.text, model) if len(p.text) >= 12 else None
+        if lead:
+            cuts.append(lead)
+        elif len(p.text) < 40 or not p.text[:1].isdigit() and ". " not in p.text:
             out.append(p)
             continue
-        cuts: list[tuple[int, int, int]] = []  # (start of number, end of heading, start of content)
-        for m in _EMBEDDED_NUMBER.finditer(p.text):
+        for m in _EMBEDDED_NUMBER.finditer(p.text) if len(p.text) >= 40 else ():
             if m.start() and _REFERS.search(p.text[max(0, m.start() - 12):m.start()]):
                 continue
             head_end = _heading_prefix(p.text[m.end():], model)
@@ -357,6 +392,18 @@ def _split_run_together(paras: list[Para], model: SectionModel) -> list[Para]:
                 out.append(Para(body, Span(base + c, base + c + len(body)), 0))
             prev = nxt
     return out
+
+
+def _said_on_its_line(blocks: list[Block], i: int, model: SectionModel) -> bool:
+    """The inline heading before blocks[i] closed its line with a full stop, and stands where the
+    family's order puts it (an 'excipients:' line inside a Russian-style composition does not:
+    it is a line of the composition, and what follows is not bound to come after excipients)."""
+    k = next((j for j in range(i - 1, -1, -1) if blocks[j].heading is not None), None)
+    if k is None or not blocks[k].inline or not blocks[k].content.rstrip().endswith("."):
+        return False
+    head = blocks[k]
+    before = next((b.kind for b in reversed(blocks[:k]) if b.kind), None)
+    return before is None or model.rank.get(head.kind, 0) - model.rank.get(before, 0) <= ORDER_SLACK
 
 
 def _lists_are_not_labels(blocks: list[Block]) -> None:

@@ -82,3 +82,28 @@ def test_a_joined_table_of_contents_is_not_split_into_sections():
     paras = paragraphs("5.1 Thrombotic Purpura 5.2 Acute Renal Failure 6 ADVERSE REACTIONS 7 DRUG INTERACTIONS "
                        "10 OVERDOSAGE 11 DESCRIPTION\n")
     assert len(_split_run_together(paras, section_model("en", "us-pi"))) == 1
+
+
+def test_an_unnumbered_heading_that_runs_into_its_text_opens_its_section():
+    from fhir_adapter.monograph.rules import section_model
+    model = section_model("en", "ru-instruction")
+    text = ("Amlotenz tablets 5 mg\n\nCompound One tablet contains: amlodipine besilate 6.94 mg.\n\n"
+            "DESCRIPTIONRound white tablets.\n\nShelf life 3 years.\n\n"
+            "Adverse Reaction | Placebo %\n\nKeep out of reach of children. Store below 25 °C.\n")
+    blocks, _ = segment(text, model)
+    got = [(b.kind, b.para.text) for b in blocks if b.heading is None and b.kind != "title"]
+    assert ("composition", "One tablet contains: amlodipine besilate 6.94 mg.") in got
+    assert ("appearance", "Round white tablets.") in got
+    assert ("shelf_life", "3 years.") in got
+    # a table's header row and a sentence are no headings with text
+    assert not any(b.heading and b.heading.startswith(("Adverse", "Keep")) for b in blocks)
+
+
+def test_an_inline_heading_that_said_its_piece_does_not_hold_what_follows():
+    from fhir_adapter.monograph.rules import section_model
+    text = ("Zeltrava tablets\n\n11 DESCRIPTION\n\nZeltrava tablets contain rosuvastatin calcium.\n"
+            "Inactive ingredients: lactose monohydrate, magnesium stearate.\n"
+            "Store at 20 °C to 25 °C. Protect from moisture. Keep the bottle tightly closed.\n")
+    blocks, _ = segment(text, section_model("en", "us-pi"))
+    store = next(b for b in blocks if b.para.text.startswith("Store"))
+    assert store.kind == "storage"
