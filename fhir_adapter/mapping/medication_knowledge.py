@@ -152,6 +152,8 @@ def medication_knowledge(m: Monograph, ids: Ids, cud_ids: list[str], indications
     for c in m.classifications:
         if c.system == "atc":
             classes.append({"type": _class_type("atc", "ATC"), "classification": [atc_concept(c.code or c.text)]})
+        elif c.system == "purpose":
+            classes.append({"type": _class_type("purpose", "Purpose"), "classification": [{"text": c.text}]})
         else:
             classes.append({"type": _class_type("pharmacotherapeutic-group", "Pharmacotherapeutic group"),
                             "classification": [{"text": c.text}]})

@@ -25,8 +25,8 @@ _LEXICON_ROLE = re.compile("|".join(lexicon().roles_active + lexicon().roles_ina
 
 def _is_active_role(role: str) -> bool:
     return role.lower().startswith("active") or bool(_ACTIVE_ROLE.fullmatch(role))
-_PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|ampoules?|"
-                  r"vials?|sachets?|suppositor(?:y|ies)|doses?)\b|(?:one|1|each)\s+(?:\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg)\s+)?(?P<u2>tablets?|capsules?|ampoules?|"
+_PER = re.compile(r"(?:composition\s+)?(?:per|in)\s+(?:each\s+(?:chewable\s+|coated\s+)?)?(?P<n>\d+(?:[.,]\d+)?)?\s*(?P<u>ml|g|tablets?|capsules?|caplets?|ampoules?|"
+                  r"vials?|sachets?|suppositor(?:y|ies)|doses?|sprays?|actuations?)\b|(?:one|1|each)\s+(?:\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg)\s+)?(?P<u2>tablets?|capsules?|ampoules?|"
                   r"vials?|ml|sachets?|suppositor(?:y|ies)|film-coated tablets?)\s+(?:\([^)]*\)\s+)?"
                   r"(?:of (?:the )?(?:solution|suspension|drug|product|concentrate|emulsion|syrup)\s+)?contains"
                   r"|(?P<n3>\d+(?:[.,]\d+)?)\s*(?P<u3>g|ml)\s+of\s+(?:the\s+)?(?:ointment|cream|gel|paste|"
@@ -51,7 +51,8 @@ _CROSS_REF = re.compile(r"\bsee (?:section|sections|paragraph)\b|\bfull list of 
 # "5 мг, 10 мг или 20 мг", "1.25 mg, 2.5 mg, 5 mg or 10 mg of ramipril", "6.94 mg or 13.88 mg":
 # one line for several strengths, the unit said each time
 _AMOUNT_LIST = re.compile(r"(?P<values>\d+(?:[.,]\d+)?\s*(?P<unit>mg|g|mcg|µg|micrograms?|iu|мг|мкг|г|ме)"
-                          r"(?:\s*,\s*\d+(?:[.,]\d+)?\s*(?P=unit))*\s*,?\s*(?:or|and|или|и)\s*\d+(?:[.,]\d+)?\s*(?P=unit))\b", re.I)
+                          r"(?:\s*,\s*\d+(?:[.,]\d+)?\s*(?P=unit))*\s*,?\s*(?:or|and|или|и)\s*\d+(?:[.,]\d+)?\s*(?P=unit))\b"
+                          r"(?!\s+(?:tablets?|capsules?|caplets?|shells?|film|coats?|strengths?|таблет\w*|капсул\w*))", re.I)
 _CONDITION = re.compile(r"(?:^|[;,]\s*)(?:для|for)\s+(?:the\s+)?[^\W\d_]+\s+$", re.I)
 
 
@@ -94,7 +95,7 @@ def per_unit(text: str) -> Quantity | None:
 
 
 def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, note: str | None) -> Ingredient | None:
-    raw = piece.strip().rstrip(";.")
+    raw = piece.strip().rstrip(";.").rstrip("*†‡")
     cond = re.match(r"^(?:для|for)\s+(?:the\s+)?[^-–—:]{2,50}?\s+[-–—:]\s*(?=\w)", raw, re.I)
     if cond:
         # "для таблеток 10 мг и 20 мг - краситель железа оксид": in some strengths only
@@ -158,16 +159,31 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
     out: list[Ingredient] = []
     per = default_per
     note = None
+    purpose_col: int | None = None
     for b in blocks:
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
         if b.heading:
             per = per_unit(b.heading) or per
-            if not b.inline:
+            purpose_col = _purpose_column(b.heading)
+            if not b.inline or purpose_col is not None:
+                continue  # (a table's header row run in as a heading: its cells are no ingredients)
+        if " | " in text:
+            # Drug Facts: "Active ingredient (in each tablet) | Purpose" heads a table whose first
+            # column is the ingredient and whose purpose column is no ingredient
+            col = _purpose_column(text)
+            if col is not None:
+                purpose_col, per = col, per_unit(text) or per
                 continue
+            if purpose_col is not None:
+                text = " | ".join(text.split(" | ")[:purpose_col])
+        if re.match(r"^\s*[*†‡]", text):
+            continue  # "*nonsteroidal anti-inflammatory drug": a footnote to a name
         p = per_unit(text)
         if p and (b.label or text.rstrip().endswith(":") or len(text) < 60):
             per = p
-            if b.label or text.rstrip().endswith(":"):
+            # "Each tablet contains:" says only the unit; "Each capsule contains 100 mg of X and
+            # the following inactive ingredients:" says more
+            if b.label or text.rstrip().endswith(":") and not AMOUNT_RE.search(_PER.sub(" ", text)):
                 continue
         body = strip_bullet(text)
         if b.label and (lm := _ROLE.match(body.rstrip(":") + ":")):
@@ -200,6 +216,39 @@ _UNIT_NOUNS = re.compile(r"(?P<u>tablets?|capsules?|ampoules?|vials?|sachets?|su
                          r"actuations?|sprays?|puffs?|pens?|syringes?|cartridges?|patch(?:es)?|lozenges?)\b", re.I)
 
 
+def _purpose_column(text: str) -> int | None:
+    cells = [c.strip().lower() for c in text.split(" | ")]
+    return next((i for i, c in enumerate(cells) if i and re.fullmatch(r"purposes?", c)), None)
+
+
+def purposes(blocks: list[Block]) -> list[tuple[str, int]]:
+    """The purpose column of a Drug Facts table of active ingredients: (purpose, offset)."""
+    out: list[tuple[str, int]] = []
+    col: int | None = None
+    for b in blocks:
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for t, o in ((b.heading, None), (text, off)):
+            if not t or " | " not in t:
+                continue
+            c = _purpose_column(t)
+            if c is not None:
+                col = c
+                continue
+            cells = t.split(" | ")
+            if col is not None and o is not None and len(cells) > col and re.search(r"[^\W\d_]{3,}", cells[col]):
+                start = o + sum(len(x) + 3 for x in cells[:col])
+                out.append((cells[col].strip(), start))
+    return out
+
+
+_BESIDES_ACTIVE = re.compile(r"^in addition to (?:the )?active (?:ingredient|substance)s?,?\s+(?P<name>[^,]{3,60}),\s*", re.I)
+_EQUIVALENT = re.compile(r"\bequivalent to\s+(?P<amounts>\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg)\b.*)$", re.I)
+
+
+def verb_in(s: str) -> bool:
+    return bool(re.search(r"\b(?:contains?|содерж\w*)\b", s, re.I))
+
+
 def _subject_per(subject_text: str) -> Quantity | None:
     m = _SUBJECT.search(subject_text)
     if not m:
@@ -215,16 +264,47 @@ def _subject_per(subject_text: str) -> Quantity | None:
     return Quantity(1, key or unit_key(word))
 
 
+_NEXT_CLAUSE = re.compile(r"(?:;|,\s+and|,)\s+(?=(?:the|each|its)?\s*[^;,]{0,50}?\b(?:also\s+)?contains?\b)", re.I)
+
+
 def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, note: str | None,
                    out: list[Ingredient]) -> tuple[Quantity | None, bool, str | None]:
     """One sentence of a composition: its ingredients appended to out; the unit and role that
     hold for the sentences after it are returned."""
+    verbs = list(re.finditer(r"\b(?:contains?|содерж\w*)\b", body, re.I))
+    if len(verbs) > 1:
+        # "The capsule shell contains gelatin; the 300 mg shells also contain yellow iron oxide, and
+        # the 400 mg shell contains red iron oxide": one clause per verb, each read on its own
+        cut = next((c for c in _NEXT_CLAUSE.finditer(body) if verbs[0].end() < c.start() < verbs[1].start()), None)
+        if cut:
+            per, active, note = _read_sentence(body[:cut.start()], boff, per, active, note, out)
+            return _read_sentence(body[cut.end():], boff + cut.end(), per, active, note, out)
     lead = _LEAD_LABEL.match(body)
     if lead and lead.end() < len(body):
         body, boff = body[lead.end():], boff + lead.end()
     lead = _LEAD_CLAUSE.match(body)
     if lead:
         body, boff = body[lead.end():], boff + lead.end()
+    lead = _BESIDES_ACTIVE.match(body)
+    if lead:
+        # "In addition to the active ingredient, amlodipine besylate, each tablet contains the
+        # following inactive ingredients: ...": the active substance named on the way
+        name = lead.group("name").strip()
+        start = boff + lead.start("name")
+        out.append(Ingredient(name, True, Span(start, start + len(name))))
+        body, boff = body[lead.end():], boff + lead.end()
+    eq = _EQUIVALENT.search(body)
+    if eq and not verb_in(body):
+        # "AMVELTA tablets are formulated as white tablets equivalent to 2.5 mg, 5 mg and 10 mg of
+        # amlodipine": a statement of strength with no verb of containing
+        body, also = _one_strength(body[eq.start("amounts"):])
+        boff += eq.start("amounts")
+        unit = _UNIT_NOUNS.search(eq.string[:eq.start()])
+        q = Quantity(1, unit_key(unit.group("u").lower().rstrip("s"))) if unit else per
+        ing = _parse_piece(body, boff, True, q, also[1] if also else None)
+        if ing:
+            out.append(ing)
+        return per, active, note
     sentence_per = None
     verb = re.search(r"\b(?:contains?|содерж\w*)\b", body, re.I)
     if verb and not _ROLE.match(body):
@@ -273,6 +353,7 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
     # unit holds for the lines after it only where the sentence ends on its verb ("contains:")
     this_per = per
     stated = False
+    where = None  # the part of the product a clause speaks of ("in the 400 mg shell")
     pm = _PER.search(body)
     if pm and re.search(r"contain|содерж", pm.group(0), re.I):
         this_per = sentence_per or per_unit(pm.group(0)) or per
@@ -284,6 +365,14 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
             this_per = sentence_per
             body, boff = body[cut.end():], boff + cut.end()
             stated = True
+    elif verb is not None and (cut := re.search(r"\b(?:also\s+)?(?:contains?|содерж\w*)\b", body, re.I)):
+        # "ZELTRAVA tablets contain X", "The 5 mg tablet film coat also contains Y": what the
+        # subject says is where the ingredient is, not a unit to count by
+        subject = re.sub(r"\s+", " ", body[:cut.start()]).strip(" ,")
+        if re.search(r"\d", subject) or re.search(r"\b(?:coat|coating|shell|core|ink|capsule shell)s?\b", subject, re.I):
+            where = f"in {subject[0].lower() + subject[1:]}"
+        body, boff = body[cut.end():], boff + cut.end()
+        stated = True
     if stated and not body.strip(" :"):
         per = this_per
     adverb = _ADVERB.match(body)
@@ -294,11 +383,22 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
         # "X, in terms of total protein 0.9 mg" and "X, equivalent to 390 mg Y" qualify X.
         # "Povidone-iodine, 5% (0.5% available iodine)": an amount alone belongs to the name before it.
         if pieces and (re.match(r"^(?:in terms of|equivalent to|corresponding to|calculated as)\b", piece, re.I)
-                       or _AMOUNT_ONLY.match(piece)):
+                       or _AMOUNT_ONLY.match(piece.rstrip("*†‡"))):
             prev, pstart = pieces[-1]
             pieces[-1] = (body[pstart:poff + len(piece)], pstart)
         else:
             pieces.append((piece, poff))
+    # "rosuvastatin calcium, a synthetic lipid-lowering agent": an apposition names no ingredient
+    pieces = [(pc, po) for k, (pc, po) in enumerate(pieces) if not (k and re.match(r"^(?:a|an|the)\s", pc, re.I))]
+    if stated or m:
+        # "..., sucrose, polysorbate 80 and water for injection", "500 mg X and 50 mg Y": the last
+        # two of a list (both with an amount or neither)
+        last, lstart = pieces[-1] if pieces else ("", 0)
+        two = re.split(r"\s+(?:and|и)\s+(?![^()]*\))", last, maxsplit=1)
+        if len(two) == 2 and not re.match(r"(?:для|for)\b", last, re.I) and \
+                bool(AMOUNT_RE.search(two[0])) == bool(AMOUNT_RE.search(two[1])) and \
+                re.search(r"[^\W\d_]{3,}", two[1]) and re.search(r"[^\W\d_]{3,}", two[0]):
+            pieces[-1:] = [(two[0], lstart), (two[1], lstart + last.rindex(two[1]))]
     read: list[Ingredient] = []
     roles = [(m.end(), _is_active_role(m.group("role"))) for m in _ROLE_INSIDE.finditer(body)
              if m.start() == 0 or body[m.start() - 1:m.start()] in (";", ":", " ")]
@@ -309,13 +409,18 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
                 cut = at - poff
                 piece, poff, active = piece[cut:], poff + cut, is_active
                 break
-        ing = _parse_piece(piece, boff + poff, active, this_per, note)
+        ing = _parse_piece(piece, boff + poff, active, this_per, "; ".join(x for x in (note, where) if x) or None)
         if ing is None:
             continue
         if stated and read and read[-1].amount and ing.amount is None and read[-1].active == ing.active:
-            # "250 IU human coagulation factor VIII (rDNA), octocog alfa": another name of the same
-            read[-1].note = "; ".join(x for x in (read[-1].note, f"also named {ing.name}") if x)
-            continue
+            if len(pieces) == 2:
+                # "250 IU human coagulation factor VIII (rDNA), octocog alfa": another name of the same
+                read[-1].note = "; ".join(x for x in (read[-1].note, f"also named {ing.name}") if x)
+                continue
+            if not roles:
+                # "Each 0.8 mL contains 40 mg adalimumab, L-histidine, sucrose ...": what follows
+                # the substances with their amounts, with none, are the excipients
+                active = ing.active = False
         read.append(ing)
     out += read
     for ing in out if also else ():

@@ -167,7 +167,7 @@ class Presentation:
 
 @dataclass
 class Classification:
-    system: str  # "atc" or "pharmacotherapeutic-group"
+    system: str  # "atc", "pharmacotherapeutic-group" or "purpose" (a Drug Facts purpose)
     text: str
     span: Span
     code: str | None = None

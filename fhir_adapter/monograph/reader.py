@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .clinical import interactions_of, items_of, population_of
-from .composition import read_composition
+from .composition import purposes, read_composition
 from .dosage import read_dosage
 from .model import (
     Amount,
@@ -137,6 +137,10 @@ def _read_ingredients(m: Monograph, blocks: list[Block]) -> None:
     if not m.ingredients:
         # a US PI states its composition in DESCRIPTION: "Each tablet contains ... Inactive ingredients: ..."
         m.ingredients = read_composition(_composition_sentences(blocks_of(blocks, "appearance")), per)
+    for text, start in purposes(blocks_of(blocks, "composition")):
+        # a Drug Facts purpose ("Pain reliever/fever reducer") is how the label classes its ingredient
+        if not any(c.text.lower() == text.lower() for c in m.classifications):
+            m.classifications.append(Classification("purpose", text, Span(start, start + len(text))))
     known = {i.name.lower() for i in m.ingredients}
     m.ingredients += [i for i in read_composition(blocks_of(blocks, "excipients"), per, active=False)
                       if i.name.lower() not in known]
@@ -194,21 +198,25 @@ def _strengths(m: Monograph) -> list[Amount]:
     return out if len(out) > 1 else []
 
 
-_COMPOSITION_SENTENCE = re.compile(r"\b(?:each|one|1)\s+[\w-]+(?:\s+[\w-]+)?\s+contains\b|"
+_COMPOSITION_SENTENCE = re.compile(r"\b(?:each|one|1)\s+(?:[^.;]|\.(?=\d)){0,50}?(?<=\S)\s+contains\b|"
+                                   r"\btablets?\b[^.;]{0,60}\bequivalent to\s+\d|\bin addition to the active ingredient|"
+                                   r"\b(?:coat|coating|shell)s?\s+(?:also\s+)?contains?\b|"
                                    r"\b(?:inactive ingredients|excipients)\s*:", re.I)
 
 
 def _composition_sentences(blocks: list[Block]) -> list[Block]:
     """The sentences of a description that state composition, as blocks of their own."""
     out = []
+    carry = False  # a sentence that ends on a colon goes on in the next ("... inactive ingredients:")
     for b in blocks:
         if b.heading and not b.inline:
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
         for sent, soff in sentences(text):
-            if _COMPOSITION_SENTENCE.search(sent):
+            if _COMPOSITION_SENTENCE.search(sent) or carry:
                 span = Span(off + soff, off + soff + len(sent))
                 out.append(Block(Para(sent, span, 0), kind="composition", content=sent, content_start=span.start))
+            carry = sent.rstrip().endswith(":")
     return out
 
 

@@ -71,3 +71,44 @@ def test_a_unit_given_on_its_own_line_holds_for_the_lines_under_it():
     got = ingredients("Each tablet contains:\n- metformin hydrochloride 500 mg\n- povidone 20 mg\n")
     assert [(n, p) for n, _a, _q, p, _n in got] == [("metformin hydrochloride", (1, "{tablet}")), ("povidone", (1, "{tablet}"))]
     assert ingredients("The powder contains no excipients.") == []
+
+
+def test_a_volume_unit_then_amountless_names_are_the_excipients():
+    got = ingredients("Each 0.8 mL contains 40 mg adalimumab, L-histidine, sucrose, polysorbate 80 and water for "
+                      "injection.")
+    assert [(n, a) for n, a, *_ in got] == [("adalimumab", True), ("L-histidine", False), ("sucrose", False),
+                                            ("polysorbate 80", False), ("water for injection", False)]
+    assert got[0][3] == (0.8, "ml")
+
+
+def test_clauses_with_their_own_verb_say_where_an_excipient_is():
+    got = ingredients("Inactive ingredients: lactose. The capsule shell contains gelatin and titanium dioxide; the "
+                      "300 mg and 400 mg shells also contain yellow iron oxide, and the 400 mg shell contains red iron oxide.")
+    assert [(n, a, note) for n, a, _q, _p, note in got] == [
+        ("lactose", False, None), ("gelatin", False, "in the capsule shell"),
+        ("titanium dioxide", False, "in the capsule shell"),
+        ("yellow iron oxide", False, "in the 300 mg and 400 mg shells"), ("red iron oxide", False, "in the 400 mg shell")]
+
+
+def test_an_active_named_on_the_way_and_a_strength_stated_as_an_equivalent():
+    got = ingredients("AMVELTA tablets are formulated as white tablets equivalent to 2.5 mg, 5 mg and 10 mg of "
+                      "amlodipine. In addition to the active ingredient, amlodipine besylate, each tablet contains "
+                      "the following inactive ingredients: microcrystalline cellulose and magnesium stearate.")
+    assert got[0] == ("amlodipine", True, (2.5, "mg"), (1, "{tablet}"), "also 5, 10 mg")
+    assert [(n, a) for n, a, *_ in got[1:]] == [("amlodipine besylate", True), ("microcrystalline cellulose", False),
+                                                ("magnesium stearate", False)]
+
+
+def test_drug_facts_table_reads_the_ingredient_column_and_its_unit():
+    got = ingredients("Active ingredient (in each tablet) | Purpose\nIbuprofen USP, 200 mg (NSAID)* | Pain reliever\n"
+                      "*nonsteroidal anti-inflammatory drug\n")
+    assert got == [("Ibuprofen USP", True, (200, "mg"), (1, "{tablet}"), None)]
+
+
+def test_drug_facts_purposes_are_read_from_their_column():
+    from fhir_adapter.monograph.composition import purposes
+    text = "Active ingredients (in each caplet) | Purposes\nAcetaminophen 500 mg | Pain reliever\nDiphenhydramine HCl 25 mg | Nighttime sleep aid\n"
+    blocks = [Block(p, kind="composition", content=p.text, content_start=p.span.start) for p in paragraphs(text)]
+    got = purposes(blocks)
+    assert [t for t, _ in got] == ["Pain reliever", "Nighttime sleep aid"]
+    assert all(text[o:o + len(t)] == t for t, o in got)
