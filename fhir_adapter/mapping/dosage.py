@@ -25,6 +25,8 @@ def dosage(d: Dosage, ids: Ids, seq: int) -> dict:
     elif d.daily_total is not None:
         repeat.update({"period": 1, "periodUnit": "d"})
     repeat.update(_duration(d))
+    if d.count:
+        repeat["count"] = d.count
     if repeat:
         out["timing"] = {"repeat": repeat}
     if d.repeat:

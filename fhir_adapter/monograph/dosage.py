@@ -19,9 +19,13 @@ _FREQ = re.compile(
     r"|(?P<word>once|twice|thrice)\s*(?:a|per|every)?\s*(?P<per2>day|daily|weekly|week|monthly|month)?\b"
     r"|every\s+(?P<other>other|second)\s+(?P<otheru>day|week|month)\b"
     rf"|every\s+(?P<ev>{NUM})(?:\s*(?:-|–|to)\s*(?P<evhi>{NUM}))?\s*(?P<evu>hours?|days?|weeks?|h)\b"
+    r"|(?:every|each)\s+(?P<every1>day|week|month)\b|(?P<weekly>weekly|once a week)\b"
     r"|(?P<perday>per day|a day|daily|/day|/24 h)\b", re.I)
+_NUMW = rf"(?:{NUM}|{'|'.join(w for w in WORD_NUMBERS if w not in ('once', 'twice', 'thrice'))})"
+# "for 2 doses", "(two doses)": how many administrations a course has
+_DOSE_COUNT = re.compile(rf"\bfor\s+(?P<n>{_NUMW})\s+doses\b|\((?P<n2>{_NUMW})\s+doses\)", re.I)
 _COURSE = re.compile(
-    rf"\bfor\s+(?:the\s+(?:first|next|following)\s+)?(?P<lo>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*"
+    rf"\bfor\s+(?:the\s+(?:first|next|following)\s+)?(?P<lo>{_NUMW})(?:\s*(?:-|–|to)\s*(?P<hi>{NUM}))?\s*"
     r"(?P<u>days?|weeks?|months?|years?)\b"
     rf"|\b(?:in|during)\s+the\s+first\s+(?P<lo2>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi2>{NUM}))?\s*(?P<u2>days?|weeks?)\b"
     rf"|\bcourse(?: of (?:treatment|therapy|administration))?\s+(?:is|lasts|of|takes|:)?\s*"
@@ -74,6 +78,8 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
             and not routes_in(om.group("name")):
         return True
     unit = amount_from_match(m).unit
+    if unit == "{dose}" and re.search(r"(?:\bfor|\()\s*$", before, re.I):
+        return True  # "every 12 hours for 2 doses": how many, not how much
     if "/" in unit and unit.split("/")[1] in ("ml", "l", "dl") or _PER_VOLUME_AFTER.match(masked[m.end():]):
         return True
     if header is not None:
@@ -81,6 +87,21 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
         if cell < len(header) and _CAP_HEADER.search(header[cell]):
             return True
     return False
+
+
+_HEADER_UNIT = re.compile(r"\((mg|g|mcg|µg|ml|mL|IU|mg/kg)\)|\b(?:dose|dosage)\s+in\s+(mg|g|mL)\b", re.I)
+_BARE_NUMBER_CELL = re.compile(rf"^\s*{NUM}(?:\s*(?:-|–|to)\s*{NUM})?\s*$")
+
+
+def _with_header_units(row: str, header: list[str]) -> str:
+    """'Normal | >80 | 500 to 1,500 | Every 12 hours' under 'Dosage (mg)': a cell of bare numbers
+    takes the unit its column head gives. The row keeps its cells' places (spans are the row's)."""
+    cells = row.split(" | ")
+    for i, cell in enumerate(cells):
+        hm = _HEADER_UNIT.search(header[i]) if i < len(header) else None
+        if hm and _BARE_NUMBER_CELL.match(cell) and not _CAP_HEADER.search(header[i]):
+            cells[i] = f"{cell.rstrip()} {hm.group(1) or hm.group(2)}"
+    return " | ".join(cells)
 
 
 def _int(s: str) -> int:
@@ -101,6 +122,10 @@ def _frequency(ctx: str) -> tuple[int | None, int | None, float | None, str | No
         return _int(m.group("word")), None, 1, TIME_WORDS.get(per, "d"), False
     if m.group("other"):
         return 1, None, 2, TIME_WORDS[m.group("otheru").lower()], False
+    if m.group("every1"):
+        return 1, None, 1, TIME_WORDS[m.group("every1").lower()], False
+    if m.group("weekly"):
+        return 1, None, 1, "wk", False
     if m.group("ev"):
         unit = TIME_WORDS.get(m.group("evu").lower(), m.group("evu").lower())
         return 1, None, num(m.group("ev")), unit, False
@@ -116,7 +141,8 @@ def _course(ctx: str) -> Quantity | None:
     for lo, hi, u in (("lo", "hi", "u"), ("lo2", "hi2", "u2"), ("lo3", "hi3", "u3")):
         if m.group(lo):
             high = num(m.group(hi)) if m.group(hi) else None
-            return Quantity(num(m.group(lo)), TIME_WORDS[m.group(u).lower()], high=high)
+            low = WORD_NUMBERS.get(m.group(lo).lower()) or num(m.group(lo))
+            return Quantity(low, TIME_WORDS[m.group(u).lower()], high=high)
     return None
 
 
@@ -148,11 +174,14 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
     for b in blocks:
         if b.heading and not b.inline:
             continue
+        row_text = None
         if " | " in b.para.text:
-            if header is None:
+            first = header is None
+            if first:
                 header = [c.strip() for c in b.para.text.split("|")]
-            if not any(amount_from_match(x).unit.split("/")[0] in DOSE_UNITS for x in AMOUNT_RE.finditer(b.para.text)):
-                continue  # column heads, or a row that states no amount
+            row_text = b.para.text if first else _with_header_units(b.para.text, header)
+            if not any(amount_from_match(x).unit.split("/")[0] in DOSE_UNITS for x in AMOUNT_RE.finditer(row_text)):
+                continue  # a row that states no amount
         else:
             header = None
         if b.label:
@@ -160,6 +189,8 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
             label_pop = population_of(label)
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        if row_text is not None:
+            text, off = row_text, b.para.span.start
         indication = None
         im = re.match(r"^([^:]{3,120}):\s+", text)
         para_pop = None
@@ -224,6 +255,11 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                 if daily_total and _SINGLE_DAILY.search(after):
                     # "20 to 40 mg per day given as a single daily dose": once a day
                     freq, daily_total = 1, False
+                elif daily_total and (q.unit.startswith("{") or q.unit == "[drp]") and \
+                        not re.search(r"\bdivided\b|\bin\s+\w+\s+(?:doses|administrations|intakes)\b|\btimes\b", after, re.I):
+                    # "1-2 drops a day", "1 tablet daily": so many units, once a day (an amount per
+                    # day in mg is a daily total unless a single dose is said)
+                    freq, fmax, period, punit, daily_total = 1, None, 1, "d", False
                 if freq is None and not daily_total:
                     f2 = _frequency(before)
                     if f2[0] is not None and not f2[4]:
@@ -257,6 +293,10 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                         d.dose = q
                         d.frequency, d.frequency_max, d.period, d.period_unit = freq, fmax, period, punit
                     d.duration = duration
+                    cm = _DOSE_COUNT.search(after)
+                    if cm and not daily_total:
+                        n = cm.group("n") or cm.group("n2")
+                        d.count = WORD_NUMBERS.get(n.lower()) or int(float(n))
                     if cc:
                         d.condition = "creatinine clearance"
                         lo = num(cc.group("lo"))

@@ -116,6 +116,7 @@ class Dosage:
     period: float | None = None
     period_unit: str | None = None  # d, h, wk, mo
     duration: Quantity | None = None
+    count: int | None = None  # "for 2 doses": how many administrations the course has
     route: str | None = None  # canonical route key: oral, intravenous...
     method: str | None = None  # drip, jet, infusion
     max_per_administration: Quantity | None = None

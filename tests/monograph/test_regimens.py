@@ -1,0 +1,43 @@
+"""Regimens of every shape: periods without a number, course lengths in words, counted units per
+day, a number of doses, and table columns whose head gives the unit."""
+from fhir_adapter import read_monograph
+
+HEAD = "Testamol tablets 10 mg\n\nCOMPOSITION\nEach tablet contains 10 mg testamol.\n\nDOSAGE AND ADMINISTRATION\n"
+
+
+def regimens(body: str) -> list[tuple]:
+    mono = read_monograph(HEAD + body + "\n")
+    return [(d.dose and (d.dose.value, d.dose.high, d.dose.unit), d.frequency, d.period, d.period_unit,
+             d.duration and (d.duration.value, d.duration.unit), d.count) for d in mono.dosages]
+
+
+def test_every_week_is_once_weekly_never_daily():
+    assert regimens("Patients may benefit from an increase to 40 mg every week.") == [
+        ((40, None, "mg"), 1, 1, "wk", None, None)]
+    assert regimens("Take 70 mg weekly.") == [((70, None, "mg"), 1, 1, "wk", None, None)]
+
+
+def test_a_course_length_in_words():
+    assert regimens("The starting dose is 2.5 mg twice daily for three days.") == [
+        ((2.5, None, "mg"), 2, 1, "d", (3, "d"), None)]
+
+
+def test_counted_units_a_day_are_taken_once_a_day_but_milligrams_a_day_are_a_daily_total():
+    assert regimens("Infants: 1-2 drops a day.") == [((1, 2, "[drp]"), 1, 1, "d", None, None)]
+    mono = read_monograph(HEAD + "Adults: 40 mg a day in two divided doses.\n")
+    assert mono.dosages[0].dose is None and mono.dosages[0].daily_total.value == 40
+
+
+def test_a_number_of_doses_is_the_count_of_the_course():
+    assert regimens("Cold sores: 1 gram every 12 hours for 2 doses.") == [((1, None, "g"), 1, 12, "h", None, 2)]
+
+
+def test_a_table_column_head_gives_the_unit_of_its_cells():
+    body = ("Group | Creatinine Clearance (mL/min) | Dosage (mg) | Frequency\n"
+            "Normal | >80 | 500 to 1,500 | Every 12 hours\nSevere | <30 | 250 to 500 | Every 12 hours\n")
+    assert regimens(body) == [((500, 1500, "mg"), 1, 12, "h", None, None), ((250, 500, "mg"), 1, 12, "h", None, None)]
+
+
+def test_a_column_of_maxima_keeps_no_unit_from_its_head():
+    body = "Patients | Usual dose (mg) | Maximum dose (mg)\nAdults | 5 | 20\n"
+    assert all(d[0] is None or d[0][0] != 20 for d in regimens(body))
