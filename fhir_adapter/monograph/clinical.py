@@ -102,6 +102,9 @@ def _items_from_list(text: str, offset: int, max_words: int = 9) -> list[tuple[s
     return [(text, offset)]
 
 
+_AND_RE = re.compile(r"\s+(?:and|or" + "".join(f"|{w}" for w in lexicon().interaction_words.get("and", [])) + r")\s+")
+
+
 def split_and(s: str) -> list[tuple[str, int]]:
     """Split on ' and ' / ' or ' outside brackets."""
     out, depth, start, i = [], 0, 0, 0
@@ -112,10 +115,10 @@ def split_and(s: str) -> list[tuple[str, int]]:
         elif ch in ")]":
             depth = max(0, depth - 1)
         elif depth == 0:
-            m = re.match(r"\s+(?:and|or)\s+", s[i:])
+            m = _AND_RE.match(s, i)
             if m and i > 0:
                 out.append((s[start:i], start))
-                start = i + m.end()
+                start = m.end()
                 i = start
                 continue
         i += 1
@@ -409,6 +412,13 @@ def _extend_list(sent: str, m: re.Match) -> str:
 
 
 # a "Head: ..." that names no substance: "Pharmacokinetic interactions: ...", "Other: ..."
+def _is_header_cells(cells: list[str]) -> bool:
+    """'Medicinal product | Effect | Recommendation': the heads of an interaction table."""
+    return all(len(c.split()) <= 4 and not re.search(r"\d", c) for c in cells) and any(
+        re.search(r"\b(?:effect|recommendation|management|comment|mechanism|clinical|interacting|"
+                  r"medicinal product|drug|class)\b", c, re.I) for c in cells)
+
+
 _GENERAL_HEAD = re.compile(r"^(?:other|general|in vitro|in vivo|studies|absence of interactions?|no interactions?|"
                            r"(?:pharmacokinetic|pharmacodynamic|drug|other)?\s*interactions?|combinations?\b.*|"
                            r"concomitant use\b.*|precautions?\b.*|paediatric population|pediatric population)$", re.I)
@@ -429,9 +439,57 @@ def _split_interactants(x: str) -> list[str]:
             # a piece that only qualifies it ("diuretics, especially loop diuretics")
             if out and (re.match(r"^\d\w*$", p) or _QUALIFIES.match(p)):
                 out[-1] = f"{out[-1]}, {p}"
-            elif re.search(r"[a-z]{3,}", p, re.I):
+            elif re.search(r"[^\W\d_]{3,}", p):
                 out.append(p)
     return out
+
+
+# "Concomitant use not recommended: A, B and other Cs, all of which increase the risk of bleeding."
+# A recommendation that leads a list of interactants; the clause after the list is their effect.
+_RECOMMENDATION = re.compile(r"^(?:concomitant use|combinations?|co-?administration|use)?\s*(?:is\s+)?"
+                             r"(?:not recommended|contra-?indicated|to be avoided|with (?:care|caution)|"
+                             r"requiring (?:precautions?|caution)|to be taken into account|avoid|caution)\b[^:]{0,40}$"
+                             r"|^(?:contra-?indicated|not recommended)\s+combinations?$", re.I)
+_EFFECT_CUT = re.compile(r",?\s+(?:all of which|both of which|which|as (?:they|these|this)|because|since|due to|"
+                         r"with (?:monitoring|close monitoring|caution)|owing to)\b", re.I)
+_EFFECT_WORDS = re.compile(r"\b(?:increas|decreas|reduc|risk|level|concentrat|exposure|effect|toxicit|bleed)\w*", re.I)
+_GENERIC_HOLDER = re.compile(r"^(?:medicinal products?|medicines?|drugs?|agents?|substances?|products?)\s+"
+                             r"(?:that|which|known to)\b", re.I)
+
+
+_IW = lexicon().interaction_words
+# "Калийсберегающие диуретики (спиронолактон, ...) повышают риск гиперкалиемии", "при совместном
+# применении с варфарином ...": the subject of an effect verb, or what the product is used with,
+# in the words of the languages' vocabularies
+_VOCAB_SUBJECT = re.compile(rf"^(?P<x>[^;:]{{3,200}}?)\s+(?:{'|'.join(_IW['effect_verbs'])})(?![^\W\d_])",
+                            re.I) if _IW.get("effect_verbs") else None
+_VOCAB_WITH = re.compile(rf"(?:{'|'.join(_IW['with'])})\s+(?P<x>[^.;]+?)(?=\s+(?:{'|'.join(_IW['effect_verbs'])})"
+                         rf"(?![^\W\d_])|[,.;]|$)", re.I) if _IW.get("with") and _IW.get("effect_verbs") else None
+
+
+def _listed_interactants(body: str) -> list[str]:
+    """The interactants a list names: 'A, B (b1, b2), C and other Ds' -> A, B, b1, b2, C, other Ds;
+    a generic holder ('medicinal products that increase potassium (X, Y)') gives its members only,
+    and a bracket that states an effect ('(increased bleeding risk)') names nobody."""
+    cut = _EFFECT_CUT.search(body)
+    if cut:
+        body = body[:cut.start()]
+    out: list[str] = []
+    for piece, _ in split_top_level(body, ","):
+        for part, _ in split_and(re.sub(r"^(?:and|or)\s+", "", piece.strip())):
+            part = part.strip().rstrip(".")
+            members = re.findall(r"\(([^()]*)\)", part)
+            head = re.sub(r"\s*\([^()]*\)", "", part).strip()
+            for inner in members:
+                if not _EFFECT_WORDS.search(inner):
+                    out += [x for x in _split_interactants(inner) if x]
+            head = re.sub(r"\s+including\s+.*$", "", head, flags=re.I)
+            if head and not _GENERIC_HOLDER.match(head) and re.search(r"[^\W\d_]{3,}", head):
+                out.append(head)
+            inc = re.search(r"\bincluding\s+(.+)$", re.sub(r"\s*\([^()]*\)", "", part), re.I)
+            if inc:
+                out += _split_interactants(inc.group(1))
+    return list(dict.fromkeys(out))
 
 
 def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interaction]:
@@ -466,10 +524,29 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
             else:
                 label_ix = Interaction(label, text, span)
                 out.append(label_ix)
+        if " | " in text and not label:
+            # an interaction table: the first cell names the interactants, the others their effect
+            cells = [c.strip() for c in text.split(" | ")]
+            if _is_header_cells(cells):
+                continue
+            span = Span(off, off + len(text))
+            effect = " | ".join(cells[1:])
+            for x in _split_interactants(cells[0]):
+                if not is_self(x):
+                    out.append(Interaction(x, effect or text, span))
+            continue
         for sent, soff in sentences(text):
             found: list[str] = []
             effect = sent
             head = None
+            rm = re.match(r"^([^:]{3,70}):\s+(\S.*)$", sent)
+            if rm and _RECOMMENDATION.match(rm.group(1).strip()):
+                span = Span(off + soff, off + soff + len(sent))
+                for clause, _ in split_top_level(rm.group(2), ";"):
+                    for x in _listed_interactants(clause):
+                        if not is_self(x):
+                            out.append(Interaction(x, f"{rm.group(1).strip()}: {clause}", span))
+                continue
             # "Iodinated contrast agents: ..." and "Antipsychotics – increased risk ..." lead with their interactant
             hm = re.match(r"^([^:;]{2,160}?)(?::|\s[–—-])\s+(\S.*)$", sent)
             if hm and not _GENERAL_HEAD.match(hm.group(1).strip()) and not _CLAUSE_WORD.search(hm.group(1)):
@@ -493,6 +570,12 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
                             continue
                         if not is_self(x) and not any(x.lower() == f.lower() for f in found):
                             found.append(x)
+            if not found and not head and _VOCAB_SUBJECT is not None:
+                vm = _VOCAB_SUBJECT.match(sent)
+                if vm and not _VOCAB_WITH.search(vm.group("x")):
+                    found = [x for x in _listed_interactants(vm.group("x")) if not is_self(x)]
+                for wm in _VOCAB_WITH.finditer(sent) if not found else ():
+                    found += [x for x in _listed_interactants(wm.group("x")) if not is_self(x) and x not in found]
             if head and not found:
                 found = [x for x in _split_interactants(head) if not is_self(x)]
             elif head:

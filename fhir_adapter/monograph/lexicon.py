@@ -46,6 +46,7 @@ class Lexicon:
     containers: list[tuple[str, str]] = field(default_factory=list)  # (container key, pattern), most specific first
     pack_units: dict[str, list[str]] = field(default_factory=dict)  # what a pack counts: tablets, actuations...
     packaging_words: dict[str, list[str]] = field(default_factory=dict)  # "in", "holds", "or"
+    interaction_words: dict[str, list[str]] = field(default_factory=dict)  # effect verbs, "with", "and"
 
 
 @cache
@@ -79,7 +80,8 @@ def lexicon() -> Lexicon:
         for k, p in d.get("storage", {}).items():
             lx.storage.setdefault(k, []).append(_check_pattern(path, p, f"storage/{k}"))
         lx.containers += [(k, _check_pattern(path, p, f"containers/{k}")) for k, p in d.get("containers", [])]
-        for key, out in (("pack_units", lx.pack_units), ("packaging_words", lx.packaging_words)):
+        for key, out in (("pack_units", lx.pack_units), ("packaging_words", lx.packaging_words),
+                         ("interaction_words", lx.interaction_words)):
             for k, p in d.get(key, {}).items():
                 out.setdefault(k, []).append(_check_pattern(path, p, f"{key}/{k}"))
     return lx

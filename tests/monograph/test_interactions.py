@@ -1,0 +1,44 @@
+"""Interactants of every shape: table rows, a recommendation leading a list, and other languages'
+sentences read through their vocabularies."""
+from fhir_adapter.monograph.clinical import interactions_of
+from fhir_adapter.monograph.sections import Block
+from fhir_adapter.monograph.text import paragraphs
+
+
+def interactants(text, names=("Testamol",)):
+    blocks = [Block(p, kind="interactions", content=p.text, content_start=p.span.start) for p in paragraphs(text)]
+    return [(i.interactant, i.effect) for i in interactions_of(blocks, list(names))]
+
+
+def test_table_rows_name_their_interactants_in_the_first_cell():
+    got = interactants("Medicinal product | Effect | Recommendation\n"
+                       "Colchicine | Increased colchicine exposure | Contraindicated\n"
+                       "Simvastatin, lovastatin | Rhabdomyolysis | Contraindicated\n")
+    assert got == [("Colchicine", "Increased colchicine exposure | Contraindicated"),
+                   ("Simvastatin", "Rhabdomyolysis | Contraindicated"), ("lovastatin", "Rhabdomyolysis | Contraindicated")]
+
+
+def test_a_recommendation_leads_a_list_whose_last_clause_is_the_effect():
+    got = interactants("Concomitant use not recommended: systemic salicylates, acetylsalicylic acid at "
+                       "anti-inflammatory doses and other NSAIDs including ketorolac, all of which increase the risk "
+                       "of bleeding.")
+    names = [x for x, _ in got]
+    assert names == ["systemic salicylates", "acetylsalicylic acid at anti-inflammatory doses", "other NSAIDs", "ketorolac"]
+    assert all("bleeding" in e for _, e in got)
+
+
+def test_members_in_brackets_count_and_an_effect_in_brackets_does_not():
+    got = interactants("Use with care: platelet aggregation inhibitors (clopidogrel, ticlopidine) and systemic "
+                       "glucocorticoids (increased bleeding risk); medicinal products that increase serum potassium "
+                       "(ACE inhibitors, potassium salts), with monitoring of potassium.")
+    assert [x for x, _ in got] == ["clopidogrel", "ticlopidine", "platelet aggregation inhibitors",
+                                   "systemic glucocorticoids", "ACE inhibitors", "potassium salts"]
+
+
+def test_russian_subject_of_an_effect_verb_and_what_the_drug_is_used_with():
+    got = interactants("Калийсберегающие диуретики (спиронолактон, амилорид) и препараты калия повышают риск "
+                       "гиперкалиемии. При длительном совместном применении с варфарином усиливается "
+                       "антикоагулянтный эффект.", names=("Эналаприл",))
+    names = [x for x, _ in got]
+    assert names[:4] == ["спиронолактон", "амилорид", "Калийсберегающие диуретики", "препараты калия"]
+    assert "варфарином" in names
