@@ -70,6 +70,7 @@ class Section:
     span: Span
     inferred: bool = False
     label: str | None = None  # sub-heading within a section ("Adults", "Mental disorders")
+    confidence: float = 1.0  # for an inferred section: how surely its content puts it there (0-1)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .packaging import read_packaging
 from .product import read_classifications, read_title, registration_of
 from .quantities import num
 from .rules import detect_family, detect_language, section_model
-from .sections import Block, blocks_of, segment
+from .sections import LOW_CONFIDENCE, Block, blocks_of, segment
 from .storage import read_shelf_life, read_storage
 from .text import Para, sentences
 from .vocabulary import FORM_ROUTE, FORM_UNIT, dose_form_in, routes_in
@@ -334,3 +334,9 @@ def _report_placement(m: Monograph, blocks: list[Block]) -> None:
         if s.inferred and s.kind not in ("description", "title"):
             m.warnings.append(Warning(f"heading missing: text placed in '{s.kind}' by its content and position",
                                       s.span, m.text[s.span.start:s.span.end][:120]))
+    for b in blocks:
+        if b.inferred and b.kind not in ("description", "title") and b.confidence < LOW_CONFIDENCE:
+            # a paragraph the order of sections placed against (or without) what its words say
+            m.warnings.append(Warning(f"low-confidence placement ({b.confidence:.2f}) in '{b.kind}': its words point "
+                                      f"{'to no section' if b.confidence >= 0.3 else 'to another section'}",
+                                      b.para.span, b.para.text[:200]))

@@ -107,3 +107,16 @@ def test_an_inline_heading_that_said_its_piece_does_not_hold_what_follows():
     blocks, _ = segment(text, section_model("en", "us-pi"))
     store = next(b for b in blocks if b.para.text.startswith("Store"))
     assert store.kind == "storage"
+
+
+def test_a_placement_the_words_do_not_support_is_a_warning_naming_its_text():
+    from fhir_adapter import read_monograph
+    text = ("Testamol 10 mg tablets\n\nTestamol is a medicine.\n\nHypersensitivity to testamol. Severe hepatic "
+            "failure. Pregnancy.\n\nThe tablets are swallowed whole with water, 10 mg once daily.\n\n"
+            "Blue lines are printed on it.\n\nStore below 25 °C. Keep out of the reach of children.\n")
+    mono = read_monograph(text)
+    low = [w for w in mono.warnings if w.message.startswith("low-confidence placement")]
+    assert any(w.text == "Blue lines are printed on it." for w in low)
+    assert not any(w.text and w.text.startswith("Store below") for w in low)
+    assert all(mono.text[w.span.start:w.span.end].startswith(w.text[:20]) for w in low)
+    assert any(s.kind == "storage" for s in mono.sections)
