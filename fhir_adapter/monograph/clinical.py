@@ -467,6 +467,10 @@ _VOCAB_WITH = re.compile(rf"(?:{'|'.join(_IW['with'])})\s+(?P<x>[^.;]+?)(?=\s+(?
                          rf"(?![^\W\d_])|[,.;]|$)", re.I) if _IW.get("with") and _IW.get("effect_verbs") else None
 
 
+_TAKING = re.compile(r"^(?:if you are |you are |are )?(?:taking|using|receiving|on)\s+(?:any\s+)?", re.I)
+_TAKING_END = re.compile(r",\s*(?:because|which|as|since)\b|\s+(?:for|to treat|because)\s+", re.I)
+
+
 def _listed_interactants(body: str) -> list[str]:
     """The interactants a list names: 'A, B (b1, b2), C and other Ds' -> A, B, b1, b2, C, other Ds;
     a generic holder ('medicinal products that increase potassium (X, Y)') gives its members only,
@@ -524,6 +528,16 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
             else:
                 label_ix = Interaction(label, text, span)
                 out.append(label_ix)
+        lead = _TAKING.match(text) if b.para.bullet and not label else None
+        if lead:
+            # "- taking a diuretic", "- taking aspirin for heart attack or stroke, because ...": an
+            # item of a Drug Facts list names what the user takes
+            rest = _TAKING_END.split(text[lead.end():], maxsplit=1)[0]
+            span = Span(off, off + len(text))
+            for x in _listed_interactants(re.sub(r"^(?:a|an|the)\s+", "", rest.strip(), flags=re.I)):
+                if not is_self(x):
+                    out.append(Interaction(x, text, span))
+            continue
         if " | " in text and not label:
             # an interaction table: the first cell names the interactants, the others their effect
             cells = [c.strip() for c in text.split(" | ")]

@@ -42,3 +42,11 @@ def test_russian_subject_of_an_effect_verb_and_what_the_drug_is_used_with():
     names = [x for x, _ in got]
     assert names[:4] == ["спиронолактон", "амилорид", "Калийсберегающие диуретики", "препараты калия"]
     assert "варфарином" in names
+
+
+def test_drug_facts_items_name_what_the_user_takes():
+    text = "- taking a diuretic\n- taking aspirin for heart attack or stroke, because it may decrease this benefit\n"
+    blocks = [Block(p, kind="interactions", content=p.text, content_start=p.span.start) for p in paragraphs(text)]
+    got = [(i.interactant, i.effect) for i in interactions_of(blocks, ["Braxin", "ibuprofen"])]
+    assert [x for x, _ in got] == ["diuretic", "aspirin"]
+    assert "decrease this benefit" in got[1][1]
