@@ -327,6 +327,8 @@ _MAX_HEADING_WORDS = 12
 def _heading_prefix(text: str, model: SectionModel) -> int | None:
     """Length of the shortest run of opening words of text that is a heading and is followed by
     what starts a sentence (so "Special warnings | and precautions for use" reads on to the end)."""
+    if not model.compiled.heading_start_re.match(text.lstrip("-=_*~#| ")):
+        return None
     words = list(re.finditer(r"\S+", text[:200]))
     for n in range(1, min(len(words) - 1, _MAX_HEADING_WORDS) + 1):
         end = words[n - 1].end()

@@ -62,6 +62,7 @@ class CompiledModel:
     cue_re: re.Pattern
     cue_of: dict[str, tuple[str, float]]
     boilerplate_re: re.Pattern | None
+    heading_start_re: re.Pattern  # some heading's words open the text (a cheap test before trying prefixes)
 
 
 class Signal:
@@ -120,8 +121,10 @@ def _compile(m: SectionModel) -> CompiledModel:
     cue_re = re.compile(r"(?:(?<![\w])|(?=°))(?:" + "|".join(f"(?P<{g}>{lower_pattern(p)})" for g, _, _, p in groups) + ")",
                         re.M)
     bp = re.compile("^(?:" + "|".join(m.boilerplate) + ")", re.I) if m.boilerplate else None
+    start_re = re.compile("(?:" + "|".join(h.pattern for h in m.headings) + r")(?![^\W\d_])", re.I)
     return CompiledModel(heading_re, {f"h{i}": h.kind for i, h in enumerate(m.headings)}, run_in_re,
-                         {f"r{i}": h.kind for i, h in run_in}, cue_re, {g: (k, w) for g, k, w, _ in groups}, bp)
+                         {f"r{i}": h.kind for i, h in run_in}, cue_re, {g: (k, w) for g, k, w, _ in groups}, bp,
+                         start_re)
 
 
 def _load(path: Path, schema_name: str) -> dict:
