@@ -77,6 +77,11 @@ def _split_inline(p: Para, model: SectionModel) -> tuple[str, str, int] | None:
                 bare = bare[bp.end():].lstrip()
             r = rx.match(bare) if rx else None
             if not r:
+                # "Compound One tablet contains ...", "DESCRIPTIONRound biconvex tablets": a heading
+                # of the model that opens the line with no colon
+                lead = _unnumbered_lead(p.text, model) if len(p.text) >= 12 else None
+                if lead:
+                    return match_heading(p.text[:lead[1]], model), p.text[lead[2]:], lead[2]
                 return None
             lead = len(p.text) - len(bare)
             return model.compiled.run_in_kind[r.lastgroup], p.text[lead + r.end():], lead + r.end()
@@ -223,7 +228,8 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
             if inline and inline[0] in ("inn", "excipients") and blocks and _open_kind(blocks) == "composition":
                 inline = None
             if inline and not p.bullet:
-                b.kind, b.heading, b.inline = inline[0], p.text.split(":", 1)[0].strip(), True
+                head = p.text[:inline[2]].strip().rstrip(":.").strip() or p.text.split(":", 1)[0].strip()
+                b.kind, b.heading, b.inline = inline[0], head, True
                 b.content, b.content_start = inline[1], p.span.start + inline[2]
             elif _is_label(p.text) and not p.bullet:
                 b.label = True
@@ -372,10 +378,7 @@ def _split_run_together(paras: list[Para], model: SectionModel) -> list[Para]:
     out: list[Para] = []
     for p in paras:
         cuts: list[tuple[int, int, int]] = []  # (start of number, end of heading, start of content)
-        lead = _unnumbered_lead(p.text, model) if len(p.text) >= 12 else None
-        if lead:
-            cuts.append(lead)
-        elif len(p.text) < 40 or not p.text[:1].isdigit() and ". " not in p.text:
+        if len(p.text) < 40 or not p.text[:1].isdigit() and ". " not in p.text:
             out.append(p)
             continue
         for m in _EMBEDDED_NUMBER.finditer(p.text) if len(p.text) >= 40 else ():

@@ -91,10 +91,10 @@ def test_an_unnumbered_heading_that_runs_into_its_text_opens_its_section():
             "DESCRIPTIONRound white tablets.\n\nShelf life 3 years.\n\n"
             "Adverse Reaction | Placebo %\n\nKeep out of reach of children. Store below 25 °C.\n")
     blocks, _ = segment(text, model)
-    got = [(b.kind, b.para.text) for b in blocks if b.heading is None and b.kind != "title"]
-    assert ("composition", "One tablet contains: amlodipine besilate 6.94 mg.") in got
-    assert ("appearance", "Round white tablets.") in got
-    assert ("shelf_life", "3 years.") in got
+    got = [(b.kind, b.heading, b.content) for b in blocks if b.inline]
+    assert ("composition", "Compound", "One tablet contains: amlodipine besilate 6.94 mg.") in got
+    assert ("appearance", "DESCRIPTION", "Round white tablets.") in got
+    assert ("shelf_life", "Shelf life", "3 years.") in got
     # a table's header row and a sentence are no headings with text
     assert not any(b.heading and b.heading.startswith(("Adverse", "Keep")) for b in blocks)
 
