@@ -292,6 +292,14 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
             run[0].kind = start
             if len(run) > 1:
                 _viterbi(run[1:], start, True, nxt, model)
+        elif start in model.inline_only:
+            # "ATC code:" over "J05AB11.": a heading whose text is one line holds only that one
+            run[0].kind = start
+            if len(run) > 1:
+                _viterbi(run[1:], start, False, nxt, model)
+                for r in run[1:]:
+                    if r.kind is None:
+                        r.kind = start
         elif current_inline and _said_on_its_line(blocks, i, model):
             # "Inactive ingredients: a, b, c." said all it had to on its line: what follows goes
             # where its content and the order point, from here on

@@ -120,3 +120,14 @@ def test_a_placement_the_words_do_not_support_is_a_warning_naming_its_text():
     assert not any(w.text and w.text.startswith("Store below") for w in low)
     assert all(mono.text[w.span.start:w.span.end].startswith(w.text[:20]) for w in low)
     assert any(s.kind == "storage" for s in mono.sections)
+
+
+def test_a_one_line_heading_kind_holds_only_its_line():
+    from fhir_adapter.monograph.rules import section_model
+    text = ("Valcivir 500 mg tablets\n\n5.1 ATC code:\nJ05AB11.\nStore below 25 °C. Keep out of the reach of children.\n"
+            "PVC/PVDC-aluminium blisters in cartons of 10 tablets.\n")
+    blocks, _ = segment(text, section_model("en", "eu-smpc"))
+    kinds = {b.para.text[:12]: b.kind for b in blocks}
+    assert kinds["J05AB11."] == "atc"
+    assert kinds["Store below "] == "storage"
+    assert kinds["PVC/PVDC-alu"] == "packaging"
