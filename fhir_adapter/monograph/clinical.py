@@ -444,20 +444,23 @@ def _split_interactants(x: str) -> list[str]:
     return out
 
 
-# "Concomitant use not recommended: A, B and other Cs, all of which increase the risk of bleeding."
-# A recommendation that leads a list of interactants; the clause after the list is their effect.
-_RECOMMENDATION = re.compile(r"^(?:concomitant use|combinations?|co-?administration|use)?\s*(?:is\s+)?"
-                             r"(?:not recommended|contra-?indicated|to be avoided|with (?:care|caution)|"
-                             r"requiring (?:precautions?|caution)|to be taken into account|avoid|caution)\b[^:]{0,40}$"
-                             r"|^(?:contra-?indicated|not recommended)\s+combinations?$", re.I)
-_EFFECT_CUT = re.compile(r",?\s+(?:all of which|both of which|which|as (?:they|these|this)|because|since|due to|"
-                         r"with (?:monitoring|close monitoring|caution)|owing to)\b", re.I)
-_EFFECT_WORDS = re.compile(r"\b(?:increas|decreas|reduc|risk|level|concentrat|exposure|effect|toxicit|bleed)\w*", re.I)
-_GENERIC_HOLDER = re.compile(r"^(?:medicinal products?|medicines?|drugs?|agents?|substances?|products?)\s+"
-                             r"(?:that|which|known to)\b", re.I)
-
-
 _IW = lexicon().interaction_words
+
+
+def _words(key: str) -> str:
+    """One language-neutral alternation of what every vocabulary gives for key ('$^' for none)."""
+    return "|".join(f"(?:{p})" for p in _IW.get(key, [])) or "$^"
+
+
+# "Concomitant use not recommended: A, B and other Cs, all of which increase the risk of bleeding":
+# a recommendation that leads a list of interactants; the clause after the list is their effect
+_RECOMMENDATION = re.compile(rf"^(?:{_words('recommendation')})$", re.I)
+_EFFECT_CUT = re.compile(rf",?\s+(?:{_words('effect_lead')})\b", re.I)
+_EFFECT_WORDS = re.compile(rf"\b(?:{_words('effect_words')})\w*", re.I)
+_GENERIC_HOLDER = re.compile(rf"^(?:{_words('generic_holder')})\b", re.I)
+# "- taking a diuretic": a Drug Facts item naming what the user takes
+_TAKING = re.compile(rf"^(?:{_words('taking')})", re.I)
+_TAKING_END = re.compile(_words("taking_end"), re.I)
 # "Калийсберегающие диуретики (спиронолактон, ...) повышают риск гиперкалиемии", "при совместном
 # применении с варфарином ...": the subject of an effect verb, or what the product is used with,
 # in the words of the languages' vocabularies
@@ -465,10 +468,6 @@ _VOCAB_SUBJECT = re.compile(rf"^(?P<x>[^;:]{{3,200}}?)\s+(?:{'|'.join(_IW['effec
                             re.I) if _IW.get("effect_verbs") else None
 _VOCAB_WITH = re.compile(rf"(?:{'|'.join(_IW['with'])})\s+(?P<x>[^.;]+?)(?=\s+(?:{'|'.join(_IW['effect_verbs'])})"
                          rf"(?![^\W\d_])|[,.;]|$)", re.I) if _IW.get("with") and _IW.get("effect_verbs") else None
-
-
-_TAKING = re.compile(r"^(?:if you are |you are |are )?(?:taking|using|receiving|on)\s+(?:any\s+)?", re.I)
-_TAKING_END = re.compile(r",\s*(?:because|which|as|since)\b|\s+(?:for|to treat|because)\s+", re.I)
 
 
 def _listed_interactants(body: str) -> list[str]:
