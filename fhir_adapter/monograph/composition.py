@@ -5,7 +5,7 @@ import re
 
 from .lexicon import lexicon
 from .model import Amount, Ingredient, Quantity, Span
-from .quantities import AMOUNT_RE, amount_from_match, num, unit_key
+from .quantities import AMOUNT_RE, PACKAGE_CODE, amount_from_match, num, strength_label, unit_key
 from .sections import Block
 from .text import sentences, split_top_level, strip_bullet
 
@@ -200,13 +200,10 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
     return out
 
 
-_LEAD_LABEL = re.compile(r"^(?:[^\W\d_][\w-]*\s+){0,3}\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|micrograms?|iu|units?|мг|мкг|г|ме)\b"
-                         r"(?:\s*/\s*\d*(?:[.,]\d+)?\s*(?:ml|мл|g|г|dose|actuation))?\s*:\s*", re.I)
 _LEAD_CLAUSE = re.compile(r"^(?:after (?:reconstitution|dilution|mixing)|when reconstituted|once reconstituted)"
                           r"(?:\s+(?:as directed|with [^,]{1,40}))?\s*,\s*", re.I)
 # "Enoxaparin sodium is a biological substance obtained by ...": prose about a substance names none
 _PROSE = re.compile(r"\b(?:is|are|was|were|has been|have been|is being)\s+(?!equivalent\b|present\b|contained\b)", re.I)
-_PACKAGE_CODE = re.compile(r"\bNDC\b|\b\d{4,5}-\d{3,4}-\d{1,2}\b")
 _ADVERB = re.compile(r"^\s*(?:nominally|approximately|about|around|a total of)\s+", re.I)
 # "each 0.4 mL single-dose pre-filled pen contains", "each 5 mL of oral suspension contains",
 # "each metered dose (ex-valve) contains": what the amounts after the verb are per
@@ -279,9 +276,11 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
         if cut:
             per, active, note = _read_sentence(body[:cut.start()], boff, per, active, note, out)
             return _read_sentence(body[cut.end():], boff + cut.end(), per, active, note, out)
-    lead = _LEAD_LABEL.match(body)
-    if lead and lead.end() < len(body):
-        body, boff = body[lead.end():], boff + lead.end()
+    label = strength_label(body)
+    if label and label.form == "colon" and label.rest:
+        # "Immulora 40 mg: each 0.4 mL pen contains ...": the label names the product, not an ingredient
+        cut = len(body) - len(body[body.index(":") + 1:].lstrip())
+        body, boff = body[cut:], boff + cut
     lead = _LEAD_CLAUSE.match(body)
     if lead:
         body, boff = body[lead.end():], boff + lead.end()
@@ -321,7 +320,7 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
         plain = re.sub(r"\([^)]*\)", lambda x: " " * len(x.group(0)), body)
         prose = _PROSE.search(plain)
         amount = AMOUNT_RE.search(plain)
-        if prose and (amount is None or prose.start() < amount.start()) or _PACKAGE_CODE.search(plain):
+        if prose and (amount is None or prose.start() < amount.start()) or PACKAGE_CODE.search(plain):
             return per, active, note  # a sentence about the substance, or a pack, not what the product holds
     boff0 = boff
     body, also = _one_strength(body)

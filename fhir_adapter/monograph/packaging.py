@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import alternation, lexicon
 from .model import PackageLevel, Presentation, Quantity
-from .quantities import NUM, num
+from .quantities import NUM, PACKAGE_CODE, num, strength_label
 from .sections import Block
 from .text import sentences, split_top_level
 from .vocabulary import CONTAINERS, UNITS_OF_PRESENTATION
@@ -52,19 +52,12 @@ _MENTION = re.compile(
 
 # What is no count: a package code, a strength or concentration, a percentage, a page number.
 _NOT_COUNTS = re.compile(
-    rf"\bNDC[\s#:]*[\dX-]+|\b[\dX]{{4,5}}-[\dX]{{3,4}}(?:-[\dX]{{1,2}})?\b|"
+    rf"{PACKAGE_CODE.pattern}|"
     rf"{NUM}\s*(?:mg|g|mcg|µg|μg|micrograms?|milligrams?|grams?|iu|units|ме|мг|мкг|г)\s*/\s*(?:{NUM}\s*)?(?:ml|мл|actuation|dose|g|г)\b|"
     rf"{NUM}\s*(?:mg|mcg|µg|μg|micrograms?|milligrams?|iu|мг|мкг|ме)\b|{NUM}\s*%|"
     rf"\bpage\s+\d+(?:\s+of\s+\d+)?|\b\d+\s+(?:gauge|inch(?:es)?|microns?|mm|cm)\b|\b\d+/\d+\b", re.I)
 
-# "Immulora 40 mg:", "20 mg/0.2 mL and 40 mg/0.4 mL:", "5 mg tablets in packs of 28",
-# "ZELTRAVA 5 mg" over NDC lines: the strengths a clause's packs hold
-_S = rf"(?P<v{{i}}>{NUM})\s*(?P<u{{i}}>mg|g|gram|mcg|µg|micrograms?|iu|мг|мкг|г|ме)\b(?:\s*/\s*(?P<p{{i}}>{NUM})\s*(?:ml|мл)\b)?"
-_STRENGTH_ONE = re.compile(_S.format(i=0), re.I)
 _UNIT_WORDS = "|".join(p for _, p in _PACK_UNITS)
-_LABEL = re.compile(
-    rf"^(?:[^\W\d_][\w-]*,?\s+){{0,3}}(?P<all>{_S.format(i=0)}(?:\s*(?:,|and|или|и)\s*{_S.format(i=1)})*)"
-    rf"(?:(?P<colon>[^:.;]{{0,40}}:)|(?P<bare>(?:\s+[^\W\d_][\w-]*){{0,2}}\s*$)|(?=\s+(?:{_UNIT_WORDS})\b))", re.I)
 _LABEL_INSIDE = re.compile(r"(?<=\d)\s+(?=(?:(?-i:[A-ZА-Я])[\w-]*\s+){0,2}\d+(?:[.,]\d+)?\s*(?:mg|g|grams?|mcg|µg)\b"
                            r"(?:\s*/\s*\d+(?:[.,]\d+)?\s*ml)?[^:.;\d]{0,30}:)", re.I)
 _MATERIAL = re.compile(r"\b(?:made of|of)\s+((?:colou?rless |dark |brown |amber |neutral |clear |type i )*(?:glass|polyvinyl chloride|"
@@ -186,20 +179,10 @@ class _Clause:
 
 
 def _label(clause: str) -> tuple[list[Quantity], list[Quantity | None], str, bool]:
-    m = _LABEL.match(clause)
-    if not m:
+    lab = strength_label(clause, _UNIT_WORDS)
+    if lab is None:
         return [], [], clause, False
-    strengths, per = [], []
-    for sm in _STRENGTH_ONE.finditer(m.group("all")):
-        unit = sm.group("u0").lower().replace("mcg", "ug").replace("µg", "ug").replace("gram", "g")
-        unit = _LX.units.get(unit, unit)
-        strengths.append(Quantity(num(sm.group("v0")), unit))
-        per.append(Quantity(num(sm.group("p0")), "ml") if sm.group("p0") else None)
-    if m.group("colon"):
-        return strengths, per, clause[m.end():].strip(), False
-    if m.group("bare") is not None:
-        return strengths, per, "", True
-    return strengths, per, clause[m.end("all"):].strip(), False
+    return lab.strengths, lab.per_volume, lab.rest, lab.form == "alone"
 
 
 def _relate(c: _Clause, unit_hint: str | None) -> None:
@@ -353,7 +336,8 @@ def _clauses(blocks: list[Block]) -> list[_Clause | None]:
                 joined = _LABEL_INSIDE.split(sent)
                 for clause in (c for piece in joined for c, _ in split_top_level(piece, ";")):
                     # "... in cartons: 1.25 mg tablets in packs of 28": a strength after a colon leads
-                    parts = re.split(r":\s+(?=\d)", clause, maxsplit=1) if not _LABEL.match(clause) else [clause]
+                    parts = re.split(r":\s+(?=\d)", clause, maxsplit=1) if not strength_label(clause, _UNIT_WORDS) \
+                        else [clause]
                     for part in parts:
                         strengths, per, rest, only = _label(part.strip())
                         out.append(_Clause(rest, strengths, per, only, first))

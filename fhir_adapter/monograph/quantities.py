@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from .lexicon import alternation, lexicon
 from .model import Quantity
@@ -70,3 +72,50 @@ def find_duration(s: str) -> Quantity | None:
 
 
 WORD_NUMBERS = lexicon().number_words
+
+
+# A package code is no amount: "NDC 71234-105-30", "71234-105-30".
+PACKAGE_CODE = re.compile(r"\bNDC\b(?:[\s#:]*[\dX-]+)?|\b[\dX]{4,5}-[\dX]{3,4}(?:-[\dX]{1,2})?\b", re.I)
+
+_STRENGTH = (rf"(?P<v{{i}}>{NUM})\s*(?P<u{{i}}>mg|g|grams?|mcg|µg|micrograms?|iu|units?|мг|мкг|г|ме)\b"
+             rf"(?:\s*/\s*(?P<p{{i}}>{NUM})?\s*(?P<pu{{i}}>ml|мл|g|г|dose|actuation)\b)?")
+_STRENGTH_ONE = re.compile(_STRENGTH.format(i=0), re.I)
+
+
+@dataclass
+class StrengthLabel:
+    """'Immulora 40 mg:', '60 mg/0.6 mL and 80 mg/0.8 mL:', '5 mg' alone on its line, '5 mg tablets
+    in packs of 28': the strengths that lead a clause, and what the clause says of them."""
+
+    strengths: list[Quantity]
+    per_volume: list[Quantity | None]  # "20 mg/0.2 mL": the volume each strength is in
+    rest: str  # the clause after the label
+    form: str  # "colon", "alone" (nothing after it) or "before-unit" ("5 mg tablets ...")
+
+
+@cache
+def _label_re(unit_words: str | None) -> re.Pattern:
+    before_unit = rf"|(?=\s+(?:{unit_words})\b)" if unit_words else ""
+    return re.compile(
+        rf"^(?:[^\W\d_][\w-]*,?\s+){{0,3}}(?P<all>{_STRENGTH.format(i=0)}(?:\s*(?:,|and|или|и)\s*{_STRENGTH.format(i=1)})*)"
+        rf"(?:(?P<colon>[^:.;]{{0,40}}:)|(?P<alone>(?:\s+[^\W\d_][\w-]*){{0,2}}\s*$){before_unit})", re.I)
+
+
+def strength_label(clause: str, unit_words: str | None = None) -> StrengthLabel | None:
+    """The strength label a clause starts with; `unit_words` (a regex of counted units) also admits
+    a label that a unit follows ("5 mg tablets in packs of 28")."""
+    m = _label_re(unit_words).match(clause)
+    if not m:
+        return None
+    strengths, per = [], []
+    for sm in _STRENGTH_ONE.finditer(m.group("all")):
+        unit = sm.group("u0").lower().replace("mcg", "ug").replace("µg", "ug")
+        unit = "g" if unit.startswith("gram") else unit
+        strengths.append(Quantity(num(sm.group("v0")), UNIT_WORDS.get(unit, unit)))
+        volume = sm.group("p0") and sm.group("pu0").lower() in ("ml", "мл")
+        per.append(Quantity(num(sm.group("p0")), "ml") if volume else None)
+    if m.group("colon"):
+        return StrengthLabel(strengths, per, clause[m.end():].strip(), "colon")
+    if m.group("alone") is not None:
+        return StrengthLabel(strengths, per, "", "alone")
+    return StrengthLabel(strengths, per, clause[m.end("all"):].strip(), "before-unit")

@@ -1,3 +1,4 @@
+from fhir_adapter.monograph.rules import section_model
 from fhir_adapter.monograph.sections import match_heading, segment
 
 
@@ -44,7 +45,6 @@ def test_overdose_without_heading_after_side_effects(seed_text):
 
 
 def _smpc():
-    from fhir_adapter.monograph.rules import section_model
     return section_model("en", "eu-smpc")
 
 
@@ -76,7 +76,6 @@ def test_section_references_and_title_case_lines_are_not_run_in_headings():
 
 
 def test_a_joined_table_of_contents_is_not_split_into_sections():
-    from fhir_adapter.monograph.rules import section_model
     from fhir_adapter.monograph.sections import _split_run_together
     from fhir_adapter.monograph.text import paragraphs
     paras = paragraphs("5.1 Thrombotic Purpura 5.2 Acute Renal Failure 6 ADVERSE REACTIONS 7 DRUG INTERACTIONS "
@@ -85,7 +84,6 @@ def test_a_joined_table_of_contents_is_not_split_into_sections():
 
 
 def test_an_unnumbered_heading_that_runs_into_its_text_opens_its_section():
-    from fhir_adapter.monograph.rules import section_model
     model = section_model("en", "ru-instruction")
     text = ("Amlotenz tablets 5 mg\n\nCompound One tablet contains: amlodipine besilate 6.94 mg.\n\n"
             "DESCRIPTIONRound white tablets.\n\nShelf life 3 years.\n\n"
@@ -100,7 +98,6 @@ def test_an_unnumbered_heading_that_runs_into_its_text_opens_its_section():
 
 
 def test_an_inline_heading_that_said_its_piece_does_not_hold_what_follows():
-    from fhir_adapter.monograph.rules import section_model
     text = ("Zeltrava tablets\n\n11 DESCRIPTION\n\nZeltrava tablets contain rosuvastatin calcium.\n"
             "Inactive ingredients: lactose monohydrate, magnesium stearate.\n"
             "Store at 20 °C to 25 °C. Protect from moisture. Keep the bottle tightly closed.\n")
@@ -123,7 +120,6 @@ def test_a_placement_the_words_do_not_support_is_a_warning_naming_its_text():
 
 
 def test_a_one_line_heading_kind_holds_only_its_line():
-    from fhir_adapter.monograph.rules import section_model
     text = ("Valcivir 500 mg tablets\n\n5.1 ATC code:\nJ05AB11.\nStore below 25 °C. Keep out of the reach of children.\n"
             "PVC/PVDC-aluminium blisters in cartons of 10 tablets.\n")
     blocks, _ = segment(text, section_model("en", "eu-smpc"))
