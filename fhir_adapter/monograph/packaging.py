@@ -82,6 +82,7 @@ class _M:
     word: str = ""
     each: list[Quantity] = field(default_factory=list)  # "5 ampoules of 1 ml each"
     aside: bool = False  # said in brackets
+    times: tuple[int, int] | None = None  # "10 x 10": a count of things that hold a count each
 
 
 def _numbers(s: str) -> list[float]:
@@ -125,7 +126,7 @@ def _mentions(clause: str) -> list[_M]:
                           aside=any(a <= m.start() < b for a, b in asides)))
         elif g == "times":  # "7 x 4 tablets": four blisters of seven, 28 in all
             a, b = (int(x) for x in re.split(r"\s*[x×]\s*", word))
-            out.append(_M("num", m.start(), m.end(), [a * b], word=word))
+            out.append(_M("num", m.start(), m.end(), [a * b], word=word, times=(a, b)))
         elif g == "num":
             vals = _numbers(word)
             if all(v >= 1 and float(v).is_integer() for v in vals):
@@ -146,11 +147,20 @@ def _gap_words(clause: str, a: int, b: int) -> int:
 def _counts_of_things(ms: list[_M], clause: str) -> list[_M]:
     """'2 or 10 pre-filled syringes', 'two dose trays': a count and what it counts become one
     mention; '5 mL oral dosing syringe' is a container of that size (an accessory, not the fill)."""
+    # a counted unit that names the kind of a container is no unit: "unit dose blisters", "dose trays"
+    ms = [m for k, m in enumerate(ms) if not (m.kind == "unit" and k + 1 < len(ms) and ms[k + 1].kind == "cont"
+                                              and not clause[m.end:ms[k + 1].start].strip())]
     out: list[_M] = []
     i = 0
     while i < len(ms):
         m = ms[i]
         nxt = ms[i + 1] if i + 1 < len(ms) else None
+        if m.times and nxt and nxt.kind == "cont" and _gap_words(clause, m.end, nxt.start) <= 2:
+            # "10 x 10 unit dose blisters": ten blisters of ten
+            out.append(_M("num", m.start, nxt.end, [m.times[0]], key=nxt.key, word=clause[m.start:nxt.end],
+                          times=m.times))
+            i += 2
+            continue
         if m.kind == "num" and nxt and nxt.kind in ("cont", "unit") and _gap_words(clause, m.end, nxt.start) <= 2:
             out.append(_M("num", m.start, nxt.end, m.values, key=nxt.key, word=clause[m.start:nxt.end]))
             i += 2
@@ -311,6 +321,18 @@ def _relate(c: _Clause, unit_hint: str | None) -> None:
         if m.kind in ("cont", "num", "vol", "unit") and not m.aside:
             subject = m
         i += 1
+    for m in ms:
+        if m.times and m.key and counted:
+            holds(m.key, None, [m.times[1]])
+            related.add(id(m))
+        if m.kind == "num" and m.key in _CONTAINER_KEYS and m.key not in COUNTED and m.values != [1] \
+                and id(m) not in held_in and any(lv.container == m.key and lv.counts for lv in c.levels) \
+                and not any(lv.inner == m.key for lv in c.levels):
+            # "10 blisters of 10 tablets" said of no outer pack: the pack holds the ten blisters
+            lv = PackageLevel("pack", c.text, counts=[int(v) for v in m.values], inner=m.key)
+            held_in[id(m)] = lv
+            c.levels.append(lv)
+            related.add(id(m))
     # a volume in brackets counts only where it restates a quantity ("NET WT 1 OZ (28 g)"), not
     # where it describes something else ("a measuring spoon (2.5 ml and 5 ml)")
     c.sized = [m for m in ms if m.kind == "cont" and m.each]
@@ -439,7 +461,8 @@ def _name_packs(levels: list[PackageLevel]) -> None:
     if not outer or any(lv.inner == "pack" for lv in levels):
         return
     for lv in levels:
-        if lv.container == "pack" and lv.inner != outer:
+        # (a pack of blisters said of no carton stays a pack: each how-supplied line is its own)
+        if lv.container == "pack" and lv.inner != outer and (lv.inner in COUNTED or lv.inner == "liquid"):
             lv.container = outer
 
 

@@ -24,6 +24,9 @@ def packs(text, unit=None):
     ("Boxes of 5 ampoules of 2 ml.", "ampoule", [([("box", 1)], 5, "ampoule", (2, "ml"), None)]),
     ("Tubes of 15 g or 30 g.", None, [([("tube", 1)], 1, "tube", (15, "g"), None), ([("tube", 1)], 1, "tube", (30, "g"), None)]),
     ("Blister packs of 7 x 4 tablets (28 tablets).", "tablet", [([("blister", 1)], 28, "tablet", None, None)]),
+    # "unit dose" names the kind of blister, it counts nothing; "10 x 10 blisters" is ten of ten
+    ("NDC 12345-678-40 10 × 10 unit dose blisters", "tablet", [([("pack", 1), ("blister", 10)], 100, "tablet", None, None)]),
+    ("3 blister strips of 10 capsules", "capsule", [([("pack", 1), ("blister", 3)], 30, "capsule", None, None)]),
     ("100 mcg/dose: a 10 mL bottle with a pump delivering 60 doses.", None,
      [([("bottle", 1)], 60, "actuation", (10, "ml"), 100)]),
     # an accessory's size is no fill; what is in brackets never leads
@@ -59,6 +62,12 @@ def test_how_supplied_lines_joined_into_one_paragraph_keep_their_strengths():
     text = ("250 mg tablets: NDC 71234-301-60 bottles of 60; NDC 71234-301-12 bottles of 120 "
             "500 mg tablets: NDC 71234-302-60 bottles of 60\n")
     assert [(p[1], p[4]) for p in packs(text, "tablet")] == [(60, 250), (120, 250), (60, 500)]
+
+
+def test_each_how_supplied_line_is_its_own_pack():
+    text = "NDC 12345-155-23 bottles of 90\nNDC 12345-155-40 10 × 10 unit dose blisters\n"
+    assert packs(text, "tablet") == [([("bottle", 1)], 90, "tablet", None, None),
+                                     ([("pack", 1), ("blister", 10)], 100, "tablet", None, None)]
 
 
 def test_a_strength_standing_alone_holds_the_lines_under_it():
