@@ -1,6 +1,7 @@
 """Dosing regimens: dose or dose range, frequency, period, course length, route, population."""
 from __future__ import annotations
 
+import itertools
 import re
 
 from .clinical import population_of
@@ -60,6 +61,15 @@ _PER_VOLUME_AFTER = re.compile(r"\s*/\s*(?:d?l|ml|dl|µl|ul)\b", re.I)
 # "2.4 Dose Adjustment in Renal Impairment": a section number, not an amount
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z])")
 _CAP_HEADER = re.compile(r"\b(?:maximum|max\.?|not to exceed)\b", re.I)
+# "A total of 40 mg in 24 hours must never be exceeded": a ceiling said after its amount
+_CAP_AFTER = re.compile(r"^[^.;,]{0,40}?\b(?:must|should|may)\s+(?:never|not)\s+be\s+exceeded\b", re.I)
+# "the 40 mg tablet", "the 40 mg dose is contraindicated": a strength the text refers to
+_STRENGTH_REFERENCE = (re.compile(r"\b(?:the|this|a|each)\s+$", re.I),
+                       re.compile(r"^\s*(?:film-coated\s+)?(?:tablets?|capsules?|strengths?|dose\s+(?:is|should|must|was)"
+                                  r"|formulations?|vials?|pens?|syringes?)\b", re.I))
+# "10 or 20 mg", "10, 20 or 40 mg": the options before an amount that says its unit once
+_OPTIONS_BEFORE = re.compile(rf"(?<![\w.,])(?P<opts>{NUM}(?:\s*,\s*{NUM})*)\s*,?\s+(?:{'|'.join(lexicon().dosage_words['or'])})\s+$",
+                             re.I)
 
 
 _NOT_A_NAME = {"tablets", "tablet", "capsules", "doses", "dose", "daily", "initially", "then", "orally", "total",
@@ -71,7 +81,9 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
     """A ceiling, a threshold, a concentration, another medicine's dose, or a value in a table column
     of maxima."""
     before = masked[max(0, m.start() - 60):m.start()]
-    if _CAP_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before):
+    if _CAP_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before) or _CAP_AFTER.match(masked[m.end():]):
+        return True
+    if _STRENGTH_REFERENCE[0].search(before) and _STRENGTH_REFERENCE[1].match(masked[m.end():]):
         return True
     om = _OTHER_DRUG_BEFORE.search(before)
     if om and self_names and om.group("name").lower() not in self_names and om.group("name").lower() not in _NOT_A_NAME \
@@ -148,6 +160,20 @@ def _course(ctx: str) -> Quantity | None:
 
 def _mask_brackets(s: str) -> str:
     return re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), s)
+
+
+def _options(before: str, q: Quantity) -> list[Quantity]:
+    """'10 or 20 mg': the label's options, each a dose of its own ('5 mg or 10 mg' likewise);
+    '1 or 2 tablets' is the range 1-2 (of counted units, the range holds just the options)."""
+    om = _OPTIONS_BEFORE.search(before)
+    if not om or q.high is not None:
+        return [q]
+    values = [num(v) for v in re.split(r"\s*,\s*", om.group("opts"))]
+    if q.unit.startswith("{") and len(values) == 1 and q.value - values[0] == 1 and float(q.value).is_integer():
+        return [Quantity(values[0], q.unit, high=q.value)]
+    if any(v >= q.value for v in values):
+        return [q]  # "40 or 20 mg" is no list of options in order
+    return [Quantity(v, q.unit) for v in values] + [q]
 
 
 def read_dosage(blocks: list[Block], default_routes: list[str],
@@ -251,6 +277,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                 before, after = masked[prev_end:m.start()], masked[m.end():nxt]
                 prev_end = m.end()
                 q = amount_from_match(m)
+                options = _options(before, q)
                 freq, fmax, period, punit, daily_total = _frequency(after)
                 if daily_total and _SINGLE_DAILY.search(after):
                     # "20 to 40 mg per day given as a single daily dose": once a day
@@ -281,7 +308,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                 if bm:
                     maxadm = Quantity(num(bm.group("v")), bm.group("u").lower())
                 rep = _REPEAT.search(text)
-                for route in routes or [None]:
+                for route, q in itertools.product(routes or [None], options):
                     d = Dosage(text=sent, span=Span(off + soff, off + soff + len(sent)),
                                route=route, method=method.group(1).lower() if method else None,
                                population=pop or para_pop or label_pop, indication=indication or label,

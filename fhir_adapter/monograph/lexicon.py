@@ -47,6 +47,7 @@ class Lexicon:
     pack_units: dict[str, list[str]] = field(default_factory=dict)  # what a pack counts: tablets, actuations...
     packaging_words: dict[str, list[str]] = field(default_factory=dict)  # "in", "holds", "or"
     interaction_words: dict[str, list[str]] = field(default_factory=dict)  # effect verbs, "with", "and"
+    dosage_words: dict[str, list[str]] = field(default_factory=dict)  # "or" between a dose's options
 
 
 @cache
@@ -81,7 +82,7 @@ def lexicon() -> Lexicon:
             lx.storage.setdefault(k, []).append(_check_pattern(path, p, f"storage/{k}"))
         lx.containers += [(k, _check_pattern(path, p, f"containers/{k}")) for k, p in d.get("containers", [])]
         for key, out in (("pack_units", lx.pack_units), ("packaging_words", lx.packaging_words),
-                         ("interaction_words", lx.interaction_words)):
+                         ("interaction_words", lx.interaction_words), ("dosage_words", lx.dosage_words)):
             for k, p in d.get(key, {}).items():
                 out.setdefault(k, []).append(_check_pattern(path, p, f"{key}/{k}"))
     return lx

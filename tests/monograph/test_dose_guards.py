@@ -18,6 +18,10 @@ def doses(body: str) -> list[tuple]:
     ("The usual dose is 5 mg once a day, not to exceed 20 mg once a day.", [(5, "mg")]),
     ("Where potassium is above 5.5 mmol once a day, withhold. Give 5 mg once a day.", [(5, "mg")]),
     ("Dilute to 2 mg/ml and give 5 mg once a day.", [(5, "mg")]),
+    # a ceiling said after its amount; a strength the text refers to
+    ("Give 10 mg once a day. A total of 40 mg in 24 hours must never be exceeded.", [(10, "mg")]),
+    ("Give 10 mg once a day. The 40 mg tablet is not suitable for children.", [(10, "mg")]),
+    ("Give 10 mg once a day; the 40 mg dose is contraindicated in severe renal impairment.", [(10, "mg")]),
 ])
 def test_ceilings_thresholds_and_concentrations_are_not_doses(body, expected):
     assert doses(body) == expected

@@ -41,3 +41,12 @@ def test_a_table_column_head_gives_the_unit_of_its_cells():
 def test_a_column_of_maxima_keeps_no_unit_from_its_head():
     body = "Patients | Usual dose (mg) | Maximum dose (mg)\nAdults | 5 | 20\n"
     assert all(d[0] is None or d[0][0] != 20 for d in regimens(body))
+
+
+def test_options_of_a_dose_said_with_one_unit_are_each_a_dose():
+    got = regimens("The recommended starting dose is 10 or 20 mg once daily. The dose is 10, 20 or 40 mg once daily.")
+    assert [g[:4] for g in got] == [((v, None, "mg"), 1, 1, "d") for v in (10, 20, 10, 20, 40)]
+
+
+def test_one_or_two_tablets_is_the_range_of_the_two():
+    assert [g[:4] for g in regimens("Take 1 or 2 tablets every 4 hours.")] == [((1, 2, "{tablet}"), 1, 4, "h")]
