@@ -42,7 +42,7 @@ def dosage(d: Dosage, ids: Ids, seq: int) -> dict:
             out["doseAndRate"] = [{"doseQuantity": qty(d.dose)}]
     elif d.daily_total is not None:
         # "2.4-4.8 g per day" is an amount per day, not a dose per administration.
-        unit = f"{d.daily_total.unit}/d"
+        unit = d.daily_total.unit if d.daily_total.unit.endswith("/d") else f"{d.daily_total.unit}/d"  # "10 mg/day"
         t = d.daily_total
         if t.is_range:
             out["doseAndRate"] = [{"rateRange": {"low": quantity(t.value, unit), "high": quantity(t.high, unit)}}]

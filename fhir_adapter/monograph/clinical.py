@@ -6,7 +6,7 @@ import re
 
 from .lexicon import alternation, lexicon
 from .model import ClinicalItem, Interaction, Population, Span
-from .sections import Block
+from .sections import Block, label_text
 from .text import sentences, split_top_level, strip_bullet
 
 FREQUENCY_RE = re.compile(
@@ -305,6 +305,12 @@ def population_of(text: str) -> Population | None:
     if older:
         n = float(older.group("n")) / (12 if older.group("u").startswith("month") else 1)
         return _weight(t, Population(text, age_low=n), text)
+    band = re.search(r"(?<![\d.])(?P<lo>\d+)\s*(?:-|–|to)\s*(?P<hi>\d+)\s*(?P<u>years?|months?)(?:\s+of\s+age|\s+old)?\b", t)
+    if band and re.search(r"child|age|adolescen|patient|old\b|boys|girls", t):
+        k = 12 if band.group("u").startswith("month") else 1
+        lo, hi = float(band.group("lo")) / k, float(band.group("hi")) / k
+        if lo < hi:  # "aged 10-17 years", "(10–17 years of age)"
+            return _weight(t, Population(text, age_low=lo, age_high=hi), text)
     m = AGE_RE.search(t)
     if m and (m.group("who") or re.search(r"child|age|adolescen|patient", t)):
         n = float(m.group("n"))
@@ -340,7 +346,7 @@ def items_of(blocks: list[Block], kind: str, source: str, lists: bool = True) ->
         if b.heading and not b.inline:
             continue
         if b.label:
-            label = b.para.text.rstrip(":").strip()
+            label = label_text(b)
             label_pop = population_of(label)
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
@@ -511,7 +517,7 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
             continue
         if b.label:
             # "Warfarin" over its paragraphs names the interactant; "Absence of interaction" does not.
-            t = b.para.text.rstrip(":").strip()
+            t = label_text(b)
             label = None if (_GENERAL_LABEL.search(t) or is_self(t)) else t
             label_ix = None
             continue

@@ -8,7 +8,7 @@ from .clinical import population_of
 from .lexicon import duration_by_rules, frequency_by_rules, lexicon
 from .model import Dosage, Population, Quantity, Span
 from .quantities import AMOUNT_RE, NUM, TIME_WORDS, WORD_NUMBERS, amount_from_match, num
-from .sections import Block
+from .sections import Block, label_text
 from .text import sentences
 from .vocabulary import routes_in
 
@@ -34,6 +34,8 @@ _COURSE = re.compile(
     rf"(?P<lo3>{NUM})(?:\s*(?:-|–|to)\s*(?P<hi3>{NUM}))?\s*(?P<u3>days?|weeks?|months?)\b",
     re.I)
 _MAX_DAY = re.compile(rf"(?:maximum|max\.?)\s+daily\s+dose[^.;\d]*?(?P<v>{NUM})\s*(?P<u>mg|g|ml|mcg)\b|"
+                      rf"(?:maximum|max\.?)\s+(?:recommended\s+)?dose\s+is\s+(?P<v3>{NUM})\s*(?P<u3>mg|g|ml|mcg)"
+                      r"\s*(?:/\s*day|per day|a day|daily)\b|"
                       rf"daily dose (?:must|should) not exceed\s+(?P<v2>{NUM})\s*(?P<u2>mg|g|ml|mcg)\b", re.I)
 _MAX_ONCE_DAILY = re.compile(rf"maximum\s+(?:single\s+)?dose\s+(?:is|of)\s+(?P<v>{NUM})\s*(?P<u>mg|g|mcg|ml)\b"
                              r"[^.;]*?\b(?:once (?:a day|daily)|1 time (?:a|per) day|per day|a day|daily)", re.I)
@@ -176,6 +178,38 @@ def _options(before: str, q: Quantity) -> list[Quantity]:
     return [Quantity(v, q.unit) for v in values] + [q]
 
 
+def _max_per_day(text: str) -> Quantity | None:
+    mm = _MAX_DAY.search(text)
+    if mm:
+        v, u = next((mm.group(f"v{k}"), mm.group(f"u{k}")) for k in ("", "2", "3") if mm.group(f"v{k}"))
+        return Quantity(num(v), u.lower().replace("mcg", "ug"))
+    # "The maximum dose is 10 mg once a day": a cap per day
+    cm = _MAX_ONCE_DAILY.search(text)
+    return Quantity(num(cm.group("v")), cm.group("u").lower().replace("mcg", "ug")) if cm else None
+
+
+def _maxima_by_part(blocks: list[Block]) -> list[Quantity | None]:
+    """The daily maximum of each block's regimens: the one said in its part of the section (between
+    sub-headings: '2.2 Paediatric Patients ... the maximum recommended dose is 20 mg/day' caps no
+    adult regimen); a maximum said in a part of its own, or in a section without parts, caps all."""
+    parts: list[list[int]] = [[]]
+    for k, b in enumerate(blocks):
+        if (b.heading and not b.inline or b.label) and parts[-1]:
+            parts.append([])
+        parts[-1].append(k)
+    out: list[Quantity | None] = [None] * len(blocks)
+    section_wide = None
+    for part in parts:
+        text = " ".join(blocks[k].para.text for k in part)
+        cap = _max_per_day(text)
+        amounts = [m for m in AMOUNT_RE.finditer(text) if amount_from_match(m).unit.split("/")[0] in DOSE_UNITS]
+        if cap is not None and (len(parts) == 1 or len(amounts) <= 1):
+            section_wide = section_wide or cap
+        for k in part:
+            out[k] = cap
+    return [q if q is not None else section_wide for q in out]
+
+
 def read_dosage(blocks: list[Block], default_routes: list[str],
                 self_names: frozenset[str] = frozenset()) -> tuple[list[Dosage], list[str]]:
     """Regimens of the dosage section, and its administration instructions."""
@@ -185,19 +219,11 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
     label_pop: Population | None = None
     label: str | None = None
     max_day: Quantity | None = None
-    whole = " ".join(b.para.text for b in blocks)
-    mm = _MAX_DAY.search(whole)
-    if mm:
-        v, u = (mm.group("v"), mm.group("u")) if mm.group("v") else (mm.group("v2"), mm.group("u2"))
-        max_day = Quantity(num(v), u.lower().replace("mcg", "ug"))
-    else:
-        # "The maximum dose is 10 mg once a day": a cap per day, for every regimen of the section
-        cm = _MAX_ONCE_DAILY.search(whole)
-        if cm:
-            max_day = Quantity(num(cm.group("v")), cm.group("u").lower().replace("mcg", "ug"))
+    part_max = _maxima_by_part(blocks)
     header: list[str] | None = None  # the column heads of the table being read
     lead_freq = None  # the frequency a lead-in line ending in ':' gives the lines under it
-    for b in blocks:
+    for k, b in enumerate(blocks):
+        max_day = part_max[k]
         if b.heading and not b.inline:
             continue
         row_text = None
@@ -211,7 +237,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
         else:
             header = None
         if b.label:
-            label = b.para.text.rstrip(":").strip()
+            label = label_text(b)
             label_pop = population_of(label)
             continue
         text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)

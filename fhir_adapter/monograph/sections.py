@@ -49,9 +49,34 @@ def match_heading(text: str, model: SectionModel | None = None) -> str | None:
     return c.heading_kind[m.lastgroup] if m else None
 
 
+_SUB_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+(?=[^\W\d_])")
+
+
+def label_text(b: Block) -> str:
+    """What a sub-heading says, without its number: '2.2 Paediatric Patients' -> 'Paediatric Patients'."""
+    return _NUMBERING.sub("", b.para.text.strip()).rstrip(":").strip()
+
+
+def _under(text: str, blocks: list[Block]) -> bool:
+    """A numbered sub-heading is numbered under the heading before it ('2.1' under '2 DOSAGE');
+    '6.5 Container' after '6.4 Storage' is a section heading the model has no name for."""
+    n = _SUB_NUMBER.match(text.strip())
+    if not n:
+        return True
+    head = next((b.heading for b in reversed(blocks) if b.heading), None)
+    hn = re.match(r"^\s*(\d+(?:\.\d+)*)", head or "")
+    return bool(hn) and n.group(0).strip().rstrip(".").startswith(hn.group(1) + ".")
+
+
 def _is_label(text: str) -> bool:
-    """A short line that reads as a sub-heading: ends with a colon, or has no final stop and few words."""
+    """A short line that reads as a sub-heading: ends with a colon, or has no final stop and few words;
+    or a numbered sub-heading ('2.1 Hyperlipidemia (Heterozygous Familial and Nonfamilial)')."""
     t = text.strip()
+    n = _SUB_NUMBER.match(t)
+    if n:
+        rest = t[n.end():]
+        return len(rest) <= 160 and rest[0].isupper() and rest[-1] not in ".;,!?" and len(rest.split()) <= 20 \
+            and not re.search(r"\d\s*(mg|ml|g)\b", rest)
     if len(t) > 70 or not t[0].isalpha():
         return False
     if t.endswith(":"):
@@ -231,7 +256,7 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
                 head = p.text[:inline[2]].strip().rstrip(":.").strip() or p.text.split(":", 1)[0].strip()
                 b.kind, b.heading, b.inline = inline[0], head, True
                 b.content, b.content_start = inline[1], p.span.start + inline[2]
-            elif _is_label(p.text) and not p.bullet:
+            elif _is_label(p.text) and not p.bullet and _under(p.text, blocks):
                 b.label = True
         blocks.append(b)
 
@@ -447,7 +472,10 @@ def _lists_are_not_labels(blocks: list[Block]) -> None:
         in_run = (nxt is not None and nxt.label and nxt.para.gap == 0) or \
                  (prev is not None and prev.para.gap >= 0 and b.para.gap == 0 and prev.label is False
                   and prev.heading is None and _short_line(prev))
-        if nxt is None or (nxt.heading is not None and not nxt.inline) or in_run:
+        # "4.1 Active liver disease" over "4.2 Hypersensitivity ...": numbered items, not sub-headings
+        numbered_run = nxt is not None and nxt.label and bool(_SUB_NUMBER.match(b.para.text.strip())) \
+            and bool(_SUB_NUMBER.match(nxt.para.text.strip()))
+        if nxt is None or (nxt.heading is not None and not nxt.inline) or in_run or numbered_run:
             b.label = False
 
 

@@ -50,3 +50,23 @@ def test_options_of_a_dose_said_with_one_unit_are_each_a_dose():
 
 def test_one_or_two_tablets_is_the_range_of_the_two():
     assert [g[:4] for g in regimens("Take 1 or 2 tablets every 4 hours.")] == [((1, 2, "{tablet}"), 1, 4, "h")]
+
+
+def test_numbered_sub_headings_name_the_indication_and_population_and_scope_a_maximum():
+    text = ("Testamol tablets 10 mg\n\n2 DOSAGE AND ADMINISTRATION\n\n"
+            "2.1 Primary Hypercholesterolemia\nThe dosage range is 10 to 80 mg once daily.\n\n"
+            "2.2 Heterozygous Familial Hypercholesterolemia in Pediatric Patients (10–17 years of age)\n"
+            "The starting dose is 10 mg once daily; the maximum recommended dose is 20 mg/day.\n")
+    adult, child = read_monograph(text).dosages
+    assert (adult.indication, adult.max_per_day, adult.population) == ("Primary Hypercholesterolemia", None, None)
+    assert child.indication.startswith("Heterozygous Familial")
+    assert (child.population.age_low, child.population.age_high) == (10, 17)
+    assert (child.max_per_day.value, child.max_per_day.unit) == (20, "mg")
+
+
+def test_a_maximum_said_in_a_part_of_its_own_caps_every_regimen_but_one_in_a_part_only_that_part():
+    body = "Adults:\nGive 500 mg twice a day.\n\nChildren:\nGive 250 mg twice a day.\n\n"
+    got = read_monograph(HEAD + "Maximum daily dose 2 g.\n\n" + body).dosages
+    assert [(d.dose.value, d.max_per_day and d.max_per_day.value) for d in got] == [(500, 2), (250, 2)]
+    got = read_monograph(HEAD + body + "Maximum daily dose 1 g.\n").dosages
+    assert [(d.dose.value, d.max_per_day and d.max_per_day.value) for d in got] == [(500, None), (250, 1)]

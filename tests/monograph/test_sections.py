@@ -127,3 +127,12 @@ def test_a_one_line_heading_kind_holds_only_its_line():
     assert kinds["J05AB11."] == "atc"
     assert kinds["Store below "] == "storage"
     assert kinds["PVC/PVDC-alu"] == "packaging"
+
+
+def test_numbered_items_are_no_sub_headings_but_a_numbered_title_over_text_is():
+    from fhir_adapter.monograph.sections import segment
+    blocks, _ = segment("Testamol\n\n4 CONTRAINDICATIONS\n\n4.1 Active liver disease\n\n4.2 Hypersensitivity to any "
+                        "component\n\n5 WARNINGS AND PRECAUTIONS\n\n5.1 Skeletal Muscle\nRare cases of myopathy.\n")
+    labels = {b.para.text: b.label for b in blocks}
+    assert labels["4.1 Active liver disease"] is False and labels["4.2 Hypersensitivity to any component"] is False
+    assert labels["5.1 Skeletal Muscle"] is True
