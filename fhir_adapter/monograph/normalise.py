@@ -40,6 +40,9 @@ _HYPHEN_BREAK = re.compile(r"(?P<a>[^\W\d_]+)-[ \t]*\n[ \t]*(?P<b>[^\W\d_A-ZА-�
 _DEGREE_LOOKALIKE = re.compile(r"(?<=\d)[\u2070\u00ba\u02da](?=\s?(?:[CF]\b|[-–]\s?\d|to\s+\d))")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|[.,]\d)")
 _CYRILLIC_CELSIUS = re.compile(r"(?<=°)(\s?)С(?![^\W\d_])")
+# "[see\nWarnings and Precautions (5.1)\n]." (a web page's links, each on a line of its own): a bracket
+# that closes within a few lines is one aside of the paragraph it opened in
+_BROKEN_BRACKET = re.compile(r"\[(?:[^\[\]\n]|\n(?!\s*\n)){0,600}?\n(?!\s*\n)(?:[^\[\]\n]|\n(?!\s*\n)){0,600}?\]")
 _RUNNING_MIN = 3  # a short line repeated at this many page breaks is a running header or footer
 
 
@@ -175,6 +178,8 @@ def normalise(source: str) -> Normalised:
                  "page furniture")
     if "\t" in text or "   " in text:
         text = apply(text, _CELL_GAP, lambda m: " | ", "table cells")
+    if "[" in text:  # newline for space keeps every offset
+        text = _BROKEN_BRACKET.sub(lambda m: m.group(0).replace("\n", " "), text)
     text = apply(text, _INVISIBLE, lambda m: _LIGATURES.get(m.group(0), ""), "invisible character or ligature")
     if "-\n" in text or _HYPHEN_GAP.search(text):
         words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))

@@ -91,3 +91,10 @@ def test_thousands_separators_go_decimal_commas_stay(raw, text):
 
 def test_space_aligned_columns_become_cells():
     assert normalise("Hypotension         9.0%         3.7%\n").text == "Hypotension | 9.0% | 3.7%\n"
+
+
+def test_a_bracket_broken_over_lines_is_one_aside_but_a_blank_line_ends_it():
+    raw = "use with caution [see\nWarnings and Precautions (5.1)\n].\n\n2.5 Renal Impairment\n"
+    assert normalise(raw).text == "use with caution [see Warnings and Precautions (5.1) ].\n\n2.5 Renal Impairment\n"
+    unclosed = "a [note\n\nNext paragraph ]\n"
+    assert normalise(unclosed).text == unclosed
