@@ -51,7 +51,7 @@ _REPEAT = re.compile(r"[^.;]*\brepeat(?:ed)?\b[^.;]*(?:course|treatment)?[^.;]*"
 # What stands before an amount that is a ceiling, not a dose: "up to a maximum of 0.61 mg/kg".
 _CAP_BEFORE = re.compile(r"(?:(?:maximum|max\.?|up to|not (?:to )?exceed|no more than|not more than|at most|"
                          r"limit(?:ed)? to|(?:do not|don't|never) (?:take|use|give|exceed|administer) more than)"
-                         r"(?:\s+(?:recommended|total|single|daily|of|a|the|dose|dosage|is))*"
+                         r"(?:\s+(?:recommended|total|single|daily|weekly|monthly|of|a|the|dose|dosage|is))*"
                          r"|\bmaximum\b[^.;]{0,40}?\b(?:is|of|:|=)"
                          + "".join(f"|(?:{c})" for c in lexicon().ceilings) + r")\s*$", re.I)
 # "in combination with clarithromycin 500 mg": the dose of another medicine
@@ -85,8 +85,13 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
     before = masked[max(0, m.start() - 60):m.start()]
     if _CAP_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before) or _CAP_AFTER.match(masked[m.end():]):
         return True
-    if _STRENGTH_REFERENCE[0].search(before) and _STRENGTH_REFERENCE[1].match(masked[m.end():]):
-        return True
+    if _STRENGTH_REFERENCE[1].match(masked[m.end():]):
+        if _STRENGTH_REFERENCE[0].search(before):
+            return True
+        # "Methotrexate 2.5 mg Tablets must only be taken once a week": the product's name
+        last = re.search(r"([^\W\d_][\w-]*)\s*$", before)
+        if last and last.group(1).lower() in self_names:
+            return True
     om = _OTHER_DRUG_BEFORE.search(before)
     if om and self_names and om.group("name").lower() not in self_names and om.group("name").lower() not in _NOT_A_NAME \
             and not routes_in(om.group("name")):
