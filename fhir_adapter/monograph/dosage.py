@@ -67,8 +67,8 @@ _CAP_HEADER = re.compile(r"\b(?:maximum|max\.?|not to exceed)\b", re.I)
 _CAP_AFTER = re.compile(r"^[^.;,]{0,40}?\b(?:must|should|may)\s+(?:never|not)\s+be\s+exceeded\b", re.I)
 # "the 40 mg tablet", "the 40 mg dose is contraindicated": a strength the text refers to
 _STRENGTH_REFERENCE = (re.compile(r"\b(?:the|this|a|each)\s+$", re.I),
-                       re.compile(r"^\s*(?:film-coated\s+)?(?:tablets?|capsules?|strengths?|dose\s+(?:is|should|must|was)"
-                                  r"|formulations?|vials?|pens?|syringes?)\b", re.I))
+                       re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:tablets?|capsules?|strengths?|dose\s+(?:is|should|must|was)"
+                                  r"|formulations?|vials?|pens?|syringes?|solution)\b", re.I))
 # "10 or 20 mg", "10, 20 or 40 mg": the options before an amount that says its unit once
 _OPTIONS_BEFORE = re.compile(rf"(?<![\w.,])(?P<opts>{NUM}(?:\s*,\s*{NUM})*)\s*,?\s+(?:{'|'.join(lexicon().dosage_words['or'])})\s+$",
                              re.I)
@@ -86,8 +86,8 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
     if _CAP_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before) or _CAP_AFTER.match(masked[m.end():]):
         return True
     if _STRENGTH_REFERENCE[1].match(masked[m.end():]):
-        if _STRENGTH_REFERENCE[0].search(before):
-            return True
+        if _STRENGTH_REFERENCE[0].search(before) and not _FREQ.search(masked[m.end():]):
+            return True  # (but "take a 25 mg tablet once daily" is a dose)
         # "Methotrexate 2.5 mg Tablets must only be taken once a week": the product's name
         last = re.search(r"([^\W\d_][\w-]*)\s*$", before)
         if last and last.group(1).lower() in self_names:

@@ -22,6 +22,8 @@ def doses(body: str) -> list[tuple]:
     ("Give 10 mg once a day. A total of 40 mg in 24 hours must never be exceeded.", [(10, "mg")]),
     ("Give 10 mg once a day. The 40 mg tablet is not suitable for children.", [(10, "mg")]),
     ("Give 10 mg once a day; the 40 mg dose is contraindicated in severe renal impairment.", [(10, "mg")]),
+    ("Testamol in the form of a 25 mg ready-for-use solution is used above 62.5 kg. Take a 5 mg tablet once daily.",
+     [(5, "mg")]),
     ("Testamol 10 mg Tablets must only be taken once a week. Give 7.5 mg once weekly.", [(7.5, "mg")]),
     ("Give 7.5 mg once weekly; the schedule should not exceed a total weekly dose of 20 mg.", [(7.5, "mg")]),
 ])
