@@ -207,9 +207,9 @@ def _maxima_by_part(blocks: list[Block]) -> list[Quantity | None]:
     for part in parts:
         text = " ".join(blocks[k].para.text for k in part)
         cap = _max_per_day(text)
-        amounts = [m for m in AMOUNT_RE.finditer(text) if amount_from_match(m).unit.split("/")[0] in DOSE_UNITS]
-        if cap is not None and (len(parts) == 1 or len(amounts) <= 1):
-            section_wide = section_wide or cap
+        if cap is not None and section_wide is None and (len(parts) == 1 or sum(
+                amount_from_match(m).unit.split("/")[0] in DOSE_UNITS for m in AMOUNT_RE.finditer(text)) <= 1):
+            section_wide = cap  # (the part's amounts are counted only where it states a maximum)
         for k in part:
             out[k] = cap
     return [q if q is not None else section_wide for q in out]
@@ -223,7 +223,6 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
     section_route: str | None = None
     label_pop: Population | None = None
     label: str | None = None
-    max_day: Quantity | None = None
     part_max = _maxima_by_part(blocks)
     header: list[str] | None = None  # the column heads of the table being read
     lead_freq = None  # the frequency a lead-in line ending in ':' gives the lines under it
