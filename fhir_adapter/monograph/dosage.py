@@ -7,21 +7,12 @@ import re
 from .clinical import population_of
 from .lexicon import duration_by_rules, frequency_by_rules, lexicon
 from .model import Dosage, Population, Quantity, Span
-from .quantities import AMOUNT_RE, NUM, TIME_WORDS, WORD_NUMBERS, amount_from_match, num
+from .quantities import AMOUNT_RE, DOSE_UNITS, NUM, TIME_WORDS, WORD_NUMBERS, amount_from_match, num
+from .quantities import FREQUENCY_RE as _FREQ
 from .sections import Block, label_text
 from .text import sentences
 from .vocabulary import routes_in
 
-DOSE_UNITS = {"mg", "g", "ug", "ng", "ml", "[iU]", "{tablet}", "{capsule}", "[drp]", "{ampoule}", "{vial}",
-              "{sachet}", "{suppository}", "{dose}", "{puff}", "mmol", "{caplet}", "{spray}", "{actuation}"}
-_FREQ = re.compile(
-    rf"(?P<lo>{NUM}|one|two|three|four|five|six)(?:\s*(?:-|–|to|or)\s*(?P<hi>{NUM}|two|three|four|five|six))?\s*"
-    rf"(?:times?|x)\s*(?:a|per|/|in\s+a|daily|each)?\s*(?P<per>day|daily|weekly|week|monthly|month|hour|d)?\b"
-    r"|(?P<word>once|twice|thrice)\s*(?:a|per|every)?\s*(?P<per2>day|daily|weekly|week|monthly|month)?\b"
-    r"|every\s+(?P<other>other|second)\s+(?P<otheru>day|week|month)\b"
-    rf"|every\s+(?P<ev>{NUM})(?:\s*(?:-|–|to)\s*(?P<evhi>{NUM}))?\s*(?P<evu>hours?|days?|weeks?|h)\b"
-    r"|(?:every|each)\s+(?P<every1>day|week|month)\b|(?P<weekly>weekly|once a week)\b"
-    r"|(?P<perday>per day|a day|daily|/day|/24 h)\b", re.I)
 _NUMW = rf"(?:{NUM}|{'|'.join(w for w in WORD_NUMBERS if w not in ('once', 'twice', 'thrice'))})"
 # "for 2 doses", "(two doses)": how many administrations a course has
 _DOSE_COUNT = re.compile(rf"\bfor\s+(?P<n>{_NUMW})\s+doses\b|\((?P<n2>{_NUMW})\s+doses\)", re.I)

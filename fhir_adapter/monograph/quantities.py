@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import alternation, lexicon
+from .lexicon import alternation, frequency_by_rules, lexicon
 from .model import Quantity
 
 NUM = r"\d+(?:[.,]\d+)?"
@@ -23,6 +23,20 @@ AMOUNT_RE = re.compile(
     rf"(?:\s*/\s*(?P<pern>{NUM})?\s*(?P<per>{alternation(PER_UNITS)})\b)?",
     re.I,
 )
+
+# The units a dose is given in (UCUM, annotations for countable forms).
+DOSE_UNITS = {"mg", "g", "ug", "ng", "ml", "[iU]", "{tablet}", "{capsule}", "[drp]", "{ampoule}", "{vial}",
+               "{sachet}", "{suppository}", "{dose}", "{puff}", "mmol", "{caplet}", "{spray}", "{actuation}"}
+
+# How often: "2-3 times a day", "once weekly", "every 8 hours", "every other day", "daily".
+FREQUENCY_RE = re.compile(
+    rf"(?P<lo>{NUM}|one|two|three|four|five|six)(?:\s*(?:-|–|to|or)\s*(?P<hi>{NUM}|two|three|four|five|six))?\s*"
+    rf"(?:times?|x)\s*(?:a|per|/|in\s+a|daily|each)?\s*(?P<per>day|daily|weekly|week|monthly|month|hour|d)?\b"
+    r"|(?P<word>once|twice|thrice)\s*(?:a|per|every)?\s*(?P<per2>day|daily|weekly|week|monthly|month)?\b"
+    r"|every\s+(?P<other>other|second)\s+(?P<otheru>day|week|month)\b"
+    rf"|every\s+(?P<ev>{NUM})(?:\s*(?:-|–|to)\s*(?P<evhi>{NUM}))?\s*(?P<evu>hours?|days?|weeks?|h)\b"
+    r"|(?:every|each)\s+(?P<every1>day|week|month)\b|(?P<weekly>weekly|once a week)\b"
+    r"|(?P<perday>per day|a day|daily|/day|/24 h)\b", re.I)
 
 
 def num(s: str) -> float:
@@ -119,3 +133,22 @@ def strength_label(clause: str, unit_words: str | None = None) -> StrengthLabel 
     if m.group("alone") is not None:
         return StrengthLabel(strengths, per, "", "alone")
     return StrengthLabel(strengths, per, clause[m.end("all"):].strip(), "before-unit")
+
+
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+
+
+def doses_with_frequency(text: str, reach: int = 60) -> int:
+    """How many dose amounts are followed, in their sentence, by how often they are given
+    ("500 mg every 8 hours", "2 tablets 3 times a day", "по 1 таблетке 2 раза в сутки"): the
+    entity that says a paragraph is about dosing whatever words surround it."""
+    n = 0
+    for m in AMOUNT_RE.finditer(text):
+        if amount_from_match(m).unit.split("/")[0] not in DOSE_UNITS:
+            continue
+        after = text[m.end():m.end() + reach]
+        stop = _SENTENCE_END.search(after)
+        after = after[:stop.start()] if stop else after
+        if FREQUENCY_RE.search(after) or frequency_by_rules(after):
+            n += 1
+    return n

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Section, Span
+from .quantities import doses_with_frequency
 from .rules import SectionModel, section_model
 from .text import Para, paragraphs
 
@@ -131,7 +132,14 @@ def classify(text: str, model: SectionModel | None = None) -> dict[str, float]:
     for g, n in hits.items():
         kind, w = c.cue_of[g]
         scores[kind] += w * n
+    for kind, entities in model.entity_cues.items():
+        for entity, w in entities:
+            scores[kind] += w * min(2, ENTITIES[entity](text[:CUE_WINDOW]))
     return scores
+
+
+# The entities a section model's cues may name (rules/schema/sections.schema.json): counters
+ENTITIES = {"dose_with_frequency": doses_with_frequency}
 
 
 def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next_kind: str | None,

@@ -28,6 +28,9 @@ def test_every_family_of_every_language_has_a_valid_model():
     (lambda d: d["headings"].append({"kind": "dosage"}), "'match' is a required property"),
     (lambda d: d.update(order=["title", "title", "dosage", "storage", "overdose"]), "non-unique"),
     (lambda d: d["cues"].update(dosage=[{"match": "dose", "weight": 99}]), "maximum"),
+    (lambda d: d["cues"].update(dosage=[{"entity": "a_dose_somewhere", "weight": 3}]), "is not one of"),
+    (lambda d: d["cues"].update(dosage=[{"entity": "dose_with_frequency", "match": "dose", "weight": 3}]),
+     "valid under each of"),
 ])
 def test_a_broken_rules_file_fails_loudly_naming_the_file(tmp_path, change, message):
     data = json.loads((rules.HERE / "en" / "us-pi" / "sections.json").read_text())

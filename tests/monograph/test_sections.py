@@ -1,5 +1,7 @@
+import pytest
+
 from fhir_adapter.monograph.rules import section_model
-from fhir_adapter.monograph.sections import match_heading, segment
+from fhir_adapter.monograph.sections import classify, match_heading, segment
 
 
 def kinds(text):
@@ -136,3 +138,33 @@ def test_numbered_items_are_no_sub_headings_but_a_numbered_title_over_text_is():
     labels = {b.para.text: b.label for b in blocks}
     assert labels["4.1 Active liver disease"] is False and labels["4.2 Hypersensitivity to any component"] is False
     assert labels["5.1 Skeletal Muscle"] is True
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Adults and children over 10 years: 500 mg every 8 hours."),
+    ("en", "Streptococcal tonsillitis: two 250 mg capsules three times a day for 10 days."),
+    ("ru", "Взрослым назначают по 500 мг каждые 8 часов."),
+])
+def test_a_dose_with_its_frequency_points_at_dosing_whatever_words_surround_it(lang, text):
+    model = section_model(lang, "ru-instruction")
+    scores = classify(text, model)
+    assert max(scores, key=scores.get) == "dosage" and scores["dosage"] >= 3
+
+
+@pytest.mark.parametrize("text", [
+    "Each capsule contains 500 mg of amoxicillin. Take it with water daily.",  # the sentence ends first
+    "Serum levels above 5 mg/L were seen.",  # a concentration, no frequency
+])
+def test_an_amount_without_a_frequency_after_it_in_its_sentence_is_no_dose_entity(text):
+    assert classify(text, section_model("en", "ru-instruction")).get("dosage", 0) < 3
+
+
+def test_headingless_dosing_after_an_inline_caution_heading_goes_to_dosage():
+    text = ("Examcillin capsules 500 mg\n\nInstructions for medical use\n\nDosage form: capsules.\n\n"
+            "Hypersensitivity to penicillins.\n\nUse with caution: renal failure; a history of colitis.\n\n"
+            "Orally, before or after meals.\n\nAdults: 500 mg every 8 hours.\n\n"
+            "Children aged 5-10 years: 15 mg/kg every 8 hours.\n\nCommon: diarrhoea, nausea, skin rash.\n")
+    blocks, _ = segment(text, section_model("en", "ru-instruction"))
+    kind = {b.para.text[:8]: b.kind for b in blocks}
+    assert kind["Adults: "] == "dosage" and kind["Children"] == "dosage"
+    assert kind["Common: "] == "undesirable_effects"

@@ -43,6 +43,7 @@ class SectionModel:
     order: tuple[str, ...]
     headings: tuple[Heading, ...]
     cues: dict[str, tuple[tuple[str, float], ...]]
+    entity_cues: dict[str, tuple[tuple[str, float], ...]]  # kind -> ((entity name, weight), ...)
     inline_only: frozenset[str]
     unread: frozenset[str]
     closed: frozenset[str]
@@ -169,7 +170,8 @@ def load_sections_file(path: Path) -> dict:
     for kind, cues in data.get("cues", {}).items():
         _check_kinds(path, [kind], "cues")
         for i, c in enumerate(cues):
-            _check_pattern(path, c["match"], f"cues/{kind}[{i}]")
+            if "match" in c:
+                _check_pattern(path, c["match"], f"cues/{kind}[{i}]")
     for i, p in enumerate(data.get("boilerplate", [])):
         _check_pattern(path, p, f"boilerplate[{i}]")
     return data
@@ -209,12 +211,15 @@ def section_model(language: str, family: str) -> SectionModel:
     headings = tuple(Heading(h["kind"], h["match"], bool(h.get("run_in")))
                      for h in own["headings"] + common["headings"])
     cues: dict[str, list[tuple[str, float]]] = {}
+    entity_cues: dict[str, list[tuple[str, float]]] = {}
     for src in (common.get("cues", {}), own.get("cues", {})):
         for kind, items in src.items():
-            cues.setdefault(kind, []).extend((c["match"], float(c["weight"])) for c in items)
+            cues.setdefault(kind, []).extend((c["match"], float(c["weight"])) for c in items if "match" in c)
+            entity_cues.setdefault(kind, []).extend((c["entity"], float(c["weight"])) for c in items if "entity" in c)
     return SectionModel(
         language=language, family=family, order=tuple(own["order"]), headings=headings,
         cues={k: tuple(v) for k, v in cues.items()},
+        entity_cues={k: tuple(v) for k, v in entity_cues.items() if v},
         inline_only=frozenset(own.get("inline_only", []) + common.get("inline_only", [])),
         unread=frozenset(own.get("unread", []) + common.get("unread", [])),
         closed=frozenset(own.get("closed", []) + common.get("closed", [])),
