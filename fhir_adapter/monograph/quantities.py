@@ -136,6 +136,7 @@ def strength_label(clause: str, unit_words: str | None = None) -> StrengthLabel 
 
 
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+_PER_DAY = re.compile(r"(?<![\w])(?:" + "|".join(lexicon().dosage_words.get("per_day", [])) + r")(?![\w])", re.I)
 
 
 def doses_with_frequency(text: str, reach: int = 60) -> int:
@@ -149,6 +150,26 @@ def doses_with_frequency(text: str, reach: int = 60) -> int:
         after = text[m.end():m.end() + reach]
         stop = _SENTENCE_END.search(after)
         after = after[:stop.start()] if stop else after
-        if FREQUENCY_RE.search(after) or frequency_by_rules(after):
+        if FREQUENCY_RE.search(after) or _PER_DAY.search(after) or frequency_by_rules(after):
+            n += 1
+    return n
+
+
+_PACKED = "|".join([p for _k, p in lexicon().containers] + [p for ps in lexicon().pack_units.values() for p in ps])
+# "packs of 2 or 10 pre-filled syringes", "cartons of 28 tablets", "5 ampoules", "10 шприцев": a whole
+# count of containers or of the units a pack counts, at most two words between
+_COUNTED_PACK = re.compile(rf"(?<![\w.,/])\d+(?![.,]\d)\s+(?:[^\W\d_][\w-]*\s+){{0,2}}?(?:{_PACKED})(?![^\W\d_])", re.I)
+
+
+def counted_packs(text: str) -> int:
+    """How many counts of containers or pack units the text gives with no frequency after them
+    in their sentence ("28 tablets" is a pack, "2 tablets 3 times a day" a dose): the entity that
+    says a paragraph describes packaging."""
+    n = 0
+    for m in _COUNTED_PACK.finditer(text):
+        after = text[m.end():m.end() + 60]
+        stop = _SENTENCE_END.search(after)
+        after = after[:stop.start()] if stop else after
+        if not (FREQUENCY_RE.search(after) or frequency_by_rules(after)):
             n += 1
     return n

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Section, Span
-from .quantities import doses_with_frequency
+from .quantities import counted_packs, doses_with_frequency
 from .rules import SectionModel, section_model
 from .text import Para, paragraphs
 
@@ -139,7 +139,7 @@ def classify(text: str, model: SectionModel | None = None) -> dict[str, float]:
 
 
 # The entities a section model's cues may name (rules/schema/sections.schema.json): counters
-ENTITIES = {"dose_with_frequency": doses_with_frequency}
+ENTITIES = {"dose_with_frequency": doses_with_frequency, "counted_pack": counted_packs}
 
 
 def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next_kind: str | None,

@@ -168,3 +168,34 @@ def test_headingless_dosing_after_an_inline_caution_heading_goes_to_dosage():
     kind = {b.para.text[:8]: b.kind for b in blocks}
     assert kind["Adults: "] == "dosage" and kind["Children"] == "dosage"
     assert kind["Common: "] == "undesirable_effects"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "20 mg/0.2 mL: packs of 2 or 10 pre-filled syringes."),
+    ("en", "PVC/aluminium blisters in cartons of 28 or 56 tablets."),
+    ("ru", "По 10 таблеток в контурной ячейковой упаковке из плёнки."),
+])
+def test_a_count_of_containers_or_units_points_at_packaging(lang, text):
+    scores = classify(text, section_model(lang, "ru-instruction"))
+    assert max(scores, key=scores.get) == "packaging"
+
+
+def test_a_count_of_tablets_taken_at_a_frequency_is_a_dose_not_a_pack():
+    scores = classify("Take 2 tablets 3 times a day.", section_model("en", "ru-instruction"))
+    assert scores.get("packaging", 0) == 0 and scores["dosage"] >= 3
+
+
+def test_a_daily_total_in_russian_is_a_dose_with_its_frequency():
+    scores = classify("При клиренсе креатинина 10-30 мл/мин начальная доза 2,5 мг в сутки.",
+                      section_model("ru", "ru-instruction"))
+    assert max(scores, key=scores.get) == "dosage"
+
+
+def test_headingless_list_of_diseases_after_a_one_line_heading_is_the_indications():
+    text = ("ЭКЗАМИН таблетки 5 мг\n\nИнструкция по применению\n\n"
+            "Состав: 1 таблетка содержит действующее вещество экзамин 5 мг.\n\n"
+            "Фармакотерапевтическая группа: ингибитор АПФ.\n\n"
+            "- артериальная гипертензия;\n- хроническая сердечная недостаточность.\n\n"
+            "Противопоказания: повышенная чувствительность к экзамину.\n")
+    blocks, _ = segment(text, section_model("ru", "ru-instruction"))
+    assert [b.kind for b in blocks if b.para.text.startswith("- ")] == ["indications", "indications"]
