@@ -143,7 +143,7 @@ ENTITIES = {"dose_with_frequency": doses_with_frequency, "counted_pack": counted
 
 
 def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next_kind: str | None,
-             model: SectionModel) -> None:
+             model: SectionModel, lead_only: bool = False) -> None:
     """Assign kinds to untitled blocks, non-decreasing in the family's usual order."""
     order, rank, inferable = model.order, model.rank, model.cues.keys()
     lo = rank.get(start_kind, 0) if start_kind else 0
@@ -164,13 +164,13 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
     no_blank_lines = all(b.para.gap == 0 for b in blocks[1:])
     for i, b in enumerate(blocks):
         emit = emits[i]
-        in_list = i > 0 and b.para.bullet and blocks[i - 1].para.bullet and b.para.gap == 0
+        in_list = i > 0 and _same_list(blocks[i - 1], b)
         row: dict[str, tuple[float, str | None]] = {}
         for k in cands:
             e = emit.get(k, 0.0)
             if k == start_kind and stay_bonus:
                 # the section the text is in holds its first paragraphs most; later ones need cues
-                e += 1.0 if i < 2 else 0.3
+                e += (1.0 if i == 0 else 0.0) if lead_only else (1.0 if i < 2 else 0.3)
             if i == 0:
                 cost = 0.0 if (k == start_kind) else (switch_cost - (break_bonus if b.para.gap >= 2 else 0.0))
                 if start_kind is None:
@@ -215,16 +215,27 @@ def _confidence(emit: dict[str, float], chosen: str, cands: list[str], continues
     return round(min(1.0, scores.get(chosen, 0.0) / top), 2)
 
 
+def _is_row(b: Block) -> bool:
+    return " | " in b.para.text
+
+
+def _same_list(prev: Block, b: Block) -> bool:
+    """b goes on prev's bulleted list or table (rows flattened to 'a | b | c' lines, no blank between)."""
+    if b.para.gap:
+        return False
+    return (b.para.bullet and prev.para.bullet) or (_is_row(b) and _is_row(prev))
+
+
 def _emissions(blocks: list[Block], model: SectionModel) -> list[dict[str, float]]:
     """Cue scores per block. A label reads as part of what follows it; the items of one bulleted
-    list share the cues of the whole list, so the list goes where most of it points."""
+    list, or the rows of one table, share the cues of the whole, so it goes where most of it points."""
     out: list[dict[str, float]] = []
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        if b.para.bullet:
+        if b.para.bullet or _is_row(b):
             j = i + 1
-            while j < len(blocks) and blocks[j].para.bullet and blocks[j].para.gap == 0:
+            while j < len(blocks) and _same_list(blocks[j - 1], blocks[j]):
                 j += 1
             if j - i > 1:
                 joined = " ".join((x.content or x.para.text)[:160] for x in blocks[i:j])
@@ -318,8 +329,8 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
                 r.kind = start
         elif start in inferable and current_inline:
             # "Method of administration: oral use." said what it had to on its line: what follows
-            # may be the next section, its heading lost
-            _viterbi(run, start, True, nxt, model)
+            # may be the next section, its heading lost: only the first paragraph leans to staying
+            _viterbi(run, start, True, nxt, model, lead_only=True)
         elif start in inferable:
             # The first paragraph after a block heading belongs to it.
             run[0].kind = start

@@ -199,3 +199,24 @@ def test_headingless_list_of_diseases_after_a_one_line_heading_is_the_indication
             "Противопоказания: повышенная чувствительность к экзамину.\n")
     blocks, _ = segment(text, section_model("ru", "ru-instruction"))
     assert [b.kind for b in blocks if b.para.text.startswith("- ")] == ["indications", "indications"]
+
+
+def test_the_rows_of_one_table_share_the_cues_of_the_whole_table():
+    from fhir_adapter.monograph.sections import _emissions
+    text = ("Examstatin 10 mg tablets\n\nConcomitant use with strong inhibitors increases exposure.\n\n"
+            "Cyclosporine | increases the effect of examstatin | do not co-administer\n"
+            "Oral contraceptives | levels in human milk | no change\n"
+            "Colchicine | exposure increased | monitor\n\n"
+            "Store at 20 to 25 °C.\n")
+    model = section_model("en", "us-pi")
+    blocks, _ = segment(text, model)
+    emits = _emissions(blocks, model)
+    rows = [e for b, e in zip(blocks, emits, strict=True) if " | " in b.para.text]
+    assert len(rows) == 3 and rows[0] == rows[1] == rows[2]
+    assert max(rows[1], key=rows[1].get) == "interactions"  # alone, its words point at pregnancy
+    assert [b.kind for b in blocks if " | " in b.para.text] == ["interactions"] * 3
+
+
+def test_a_count_of_doses_a_dose_is_divided_into_is_no_pack():
+    assert classify("Maximum total daily dose (in 2-3 doses) 3000 mg",
+                    section_model("en", "eu-smpc")).get("packaging", 0) == 0

@@ -212,7 +212,8 @@ def section_model(language: str, family: str) -> SectionModel:
                      for h in own["headings"] + common["headings"])
     cues: dict[str, list[tuple[str, float]]] = {}
     entity_cues: dict[str, list[tuple[str, float]]] = {}
-    for src in (common.get("cues", {}), own.get("cues", {})):
+    # the family's own cues first: where two cues match the same words, the family's wins
+    for src in (own.get("cues", {}), common.get("cues", {})):
         for kind, items in src.items():
             cues.setdefault(kind, []).extend((c["match"], float(c["weight"])) for c in items if "match" in c)
             entity_cues.setdefault(kind, []).extend((c["entity"], float(c["weight"])) for c in items if "entity" in c)
