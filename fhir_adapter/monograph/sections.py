@@ -351,6 +351,14 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
             for r in run:
                 if r.kind is None:
                     r.kind = start
+        elif current_inline and _out_of_order(blocks, i, model):
+            # "excipients: ..." as a line of a Russian-style composition, its other headings lost:
+            # what follows is placed by content from the section the line stands in
+            before = _kind_before_heading(blocks, i)
+            _viterbi(run, before if before in inferable else None, False, nxt, model)
+            for r in run:
+                if r.kind is None:
+                    r.kind = start
         else:
             # A heading whose kind is not inferable (composition, pharmacology...): it keeps
             # its paragraphs until content says otherwise.
@@ -477,6 +485,21 @@ def _said_on_its_line(blocks: list[Block], i: int, model: SectionModel) -> bool:
     head = blocks[k]
     before = next((b.kind for b in reversed(blocks[:k]) if b.kind), None)
     return before is None or model.rank.get(head.kind, 0) - model.rank.get(before, 0) <= ORDER_SLACK
+
+
+def _kind_before_heading(blocks: list[Block], i: int) -> str | None:
+    k = next((j for j in range(i - 1, -1, -1) if blocks[j].heading is not None), None)
+    return next((b.kind for b in reversed(blocks[:k]) if b.kind), None) if k is not None else None
+
+
+def _out_of_order(blocks: list[Block], i: int, model: SectionModel) -> bool:
+    """The inline heading before blocks[i] closed its line with a full stop (a ';' goes on with
+    the list) and stands far after where the family's order puts it."""
+    k = next((j for j in range(i - 1, -1, -1) if blocks[j].heading is not None), None)
+    if k is None or not blocks[k].inline or not blocks[k].content.rstrip().endswith("."):
+        return False
+    before = _kind_before_heading(blocks, i)
+    return before is not None and model.rank.get(blocks[k].kind, 0) - model.rank.get(before, 0) > ORDER_SLACK
 
 
 def _lists_are_not_labels(blocks: list[Block]) -> None:

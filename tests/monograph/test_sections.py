@@ -220,3 +220,23 @@ def test_the_rows_of_one_table_share_the_cues_of_the_whole_table():
 def test_a_count_of_doses_a_dose_is_divided_into_is_no_pack():
     assert classify("Maximum total daily dose (in 2-3 doses) 3000 mg",
                     section_model("en", "eu-smpc")).get("packaging", 0) == 0
+
+
+def test_what_follows_an_excipients_line_of_a_composition_is_placed_by_content():
+    text = ("EXAMOCLIN solution for injection 5 mg/ml\n\nactive substance: examoclin hydrochloride 5 mg;\n"
+            "excipients: sodium chloride 8 mg, water for injection up to 1 ml.\n\nClear colourless solution.\n\n"
+            "Examoclin blocks dopamine receptors; the half-life is 5-6 hours.\n\n"
+            "Adults: prevention of postoperative ileus; treatment of gastric stasis.\n\n"
+            "Hypersensitivity to examoclin; epilepsy.\n")
+    blocks, _ = segment(text, section_model("en", "ru-instruction"))
+    kind = {b.para.text[:12]: b.kind for b in blocks}
+    assert kind["Adults: prev"] == "indications" and kind["Hypersensiti"] == "contraindications"
+    assert kind["Examoclin bl"] in ("pharmacodynamics", "pharmacokinetics")
+
+
+def test_a_composition_line_that_goes_on_with_a_semicolon_keeps_the_next_line():
+    text = ("EXAMCETAM 400 mg capsules\n\nactive substance: examcetam - 400 mg;\n"
+            "excipients: lactose monohydrate - 46 mg, magnesium stearate - 4 mg;\n"
+            "hard gelatin capsule: gelatin, titanium dioxide (E171).\n\nNootropic agent.\n")
+    blocks, _ = segment(text, section_model("en", "ru-instruction"))
+    assert next(b for b in blocks if b.para.text.startswith("hard gelatin")).kind == "excipients"
