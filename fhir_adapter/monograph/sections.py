@@ -160,8 +160,9 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
     # scores[i][k] = best total for blocks[:i+1] ending in kind k
     best: list[dict[str, tuple[float, str | None]]] = []
     emits = _emissions(blocks, model)
-    # a text with no blank line anywhere has only line breaks between its paragraphs: each is a break
-    no_blank_lines = all(b.para.gap == 0 for b in blocks[1:])
+    # where every paragraph is set off alike (no blank line anywhere, or one before each), no
+    # boundary is stronger than another: each may be where a lost heading stood
+    even_breaks = len({b.para.gap for b in blocks[1:]}) <= 1
     for i, b in enumerate(blocks):
         emit = emits[i]
         in_list = i > 0 and _same_list(blocks[i - 1], b)
@@ -183,7 +184,7 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
                     continue
                 cost = 0.0
                 if pk != k:
-                    cost = switch_cost - (break_bonus if b.para.gap >= 2 or no_blank_lines else 0.0)
+                    cost = switch_cost - (break_bonus if b.para.gap >= 2 or even_breaks else 0.0)
                     if blocks[i - 1].label or in_list:
                         cost += 5.0  # never leave a label behind, nor split one list, across sections
                 options.append((ps + e - cost, pk))

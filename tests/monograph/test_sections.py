@@ -240,3 +240,14 @@ def test_a_composition_line_that_goes_on_with_a_semicolon_keeps_the_next_line():
             "hard gelatin capsule: gelatin, titanium dioxide (E171).\n\nNootropic agent.\n")
     blocks, _ = segment(text, section_model("en", "ru-instruction"))
     assert next(b for b in blocks if b.para.text.startswith("hard gelatin")).kind == "excipients"
+
+
+def test_a_one_paragraph_section_is_found_where_every_paragraph_is_set_off_alike():
+    text = ("EXAMOXIN capsules 500 mg\n\nInstructions for medical use\n\n"
+            "Examoxin is a beta-lactam antibiotic that inhibits the synthesis of the bacterial cell wall.\n\n"
+            "Bacterial infections caused by susceptible microorganisms: infections of the upper respiratory "
+            "tract and of the urinary tract.\n\n"
+            "Hypersensitivity to examoxin or other penicillins; infectious mononucleosis; children under 3 years.\n\n"
+            "Common: diarrhoea, nausea, skin rash.\n")
+    blocks, _ = segment(text, section_model("en", "ru-instruction"))
+    assert next(b for b in blocks if b.para.text.startswith("Bacterial")).kind == "indications"
