@@ -161,8 +161,11 @@ def _viterbi(blocks: list[Block], start_kind: str | None, stay_bonus: bool, next
     best: list[dict[str, tuple[float, str | None]]] = []
     emits = _emissions(blocks, model)
     # where every paragraph is set off alike (no blank line anywhere, or one before each), no
-    # boundary is stronger than another: each may be where a lost heading stood
-    even_breaks = len({b.para.gap for b in blocks[1:]}) <= 1
+    # boundary is stronger than another: each may be where a lost heading stood (a section under its
+    # own block heading is presumed whole, so this holds only where a heading was lost or said its piece)
+    under_heading = stay_bonus and not lead_only and start_kind not in (None, "description")
+    even_breaks = len({b.para.gap for b in blocks[1:]}) <= 1 and (not under_heading or all(
+        b.para.gap == 0 for b in blocks[1:]))
     for i, b in enumerate(blocks):
         emit = emits[i]
         in_list = i > 0 and _same_list(blocks[i - 1], b)
