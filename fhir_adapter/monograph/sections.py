@@ -42,7 +42,8 @@ class Block:
 def match_heading(text: str, model: SectionModel | None = None) -> str | None:
     c = (model or default_model()).compiled
     # "----- INDICATIONS AND USAGE -----": the rules of a highlights box are no part of the heading
-    t = _NUMBERING.sub("", text.strip().strip("-=_*~#| ")).strip().rstrip(":.").strip()
+    # "4.5 – Interaction with ...": a dash between the number and the words is no part of them
+    t = _NUMBERING.sub("", text.strip().strip("-=_*~#| ")).strip().lstrip("-–—:. ").rstrip(":.").strip()
     t = re.sub(r"\s+", " ", t)
     if not t or len(t) > 150:
         return None

@@ -251,3 +251,24 @@ def test_a_one_paragraph_section_is_found_where_every_paragraph_is_set_off_alike
             "Common: diarrhoea, nausea, skin rash.\n")
     blocks, _ = segment(text, section_model("en", "ru-instruction"))
     assert next(b for b in blocks if b.para.text.startswith("Bacterial")).kind == "indications"
+
+
+@pytest.mark.parametrize("line", ["4.5 – Interaction with other medicinal products and other forms of interaction",
+                                  "4.5 - Interaction with other medicinal products", "4.5. — Interaction with other "
+                                  "medicinal products and other forms of interaction"])
+def test_a_dash_between_a_heading_number_and_its_words(line):
+    assert match_heading(line, section_model("en", "eu-smpc")) == "interactions"
+
+
+def test_an_smpc_interaction_table_without_its_heading_goes_to_interactions():
+    text = ("Examycin 250 mg/5 mL granules for oral suspension\n\nExamycin is indicated for the treatment of "
+            "pharyngitis.\n\n7.5 mg/kg twice daily for 10 days.\n\nHypersensitivity to examycin.\n\n"
+            "QT prolongation: caution in patients with cardiac disease.\n\n"
+            "Medicinal product | Effect | Recommendation\n"
+            "Colchicine | Increased colchicine exposure | Avoid\n"
+            "Digoxin | Increased digoxin concentration | Monitor serum digoxin\n"
+            "Warfarin | Increased INR | Monitor INR frequently\n"
+            "Zidovudine | Reduced zidovudine absorption | Separate doses by 4 hours\n\n"
+            "Dizziness and vertigo may occur; patients should not drive.\n")
+    blocks, _ = segment(text, section_model("en", "eu-smpc"))
+    assert [b.kind for b in blocks if " | " in b.para.text][1:] == ["interactions"] * 4
