@@ -159,8 +159,10 @@ def doses_with_frequency(text: str, reach: int = 60) -> int:
 _PACKED = "|".join([p for _k, p in lexicon().containers]
                    + [p for k, ps in lexicon().pack_units.items() if k != "actuation" for p in ps])
 # "packs of 2 or 10 pre-filled syringes", "cartons of 28 tablets", "5 ampoules", "10 шприцев": a whole
-# count of containers or of the units a pack counts, at most two words between
-_COUNTED_PACK = re.compile(rf"(?<![\w.,/])\d+(?![.,]\d)\s+(?:[^\W\d_][\w-]*\s+){{0,2}}?(?:{_PACKED})(?![^\W\d_])", re.I)
+# count of containers or of the units a pack counts, at most two words between the
+# count, and no unit between ("20 mg tablets" is a strength)
+_COUNTED_PACK = re.compile(rf"(?<![\w.,/])\d+(?![.,]\d)\s+(?:(?!(?:{_UNIT_ALT})\b)[^\W\d_][\w-]*\s+){{0,2}}?"
+                           rf"(?:{_PACKED})(?![^\W\d_])", re.I)
 
 
 def counted_packs(text: str) -> int:

@@ -180,6 +180,11 @@ def test_a_count_of_containers_or_units_points_at_packaging(lang, text):
     assert max(scores, key=scores.get) == "packaging"
 
 
+@pytest.mark.parametrize("text", ["20 mg tablets: coded \"PD 156\" on one side.", "5 мг таблетки, покрытые оболочкой"])
+def test_a_strength_before_the_form_is_no_count_of_a_pack(text):
+    assert classify(text, section_model("en", "us-pi")).get("packaging", 0) == 0
+
+
 def test_a_count_of_tablets_taken_at_a_frequency_is_a_dose_not_a_pack():
     scores = classify("Take 2 tablets 3 times a day.", section_model("en", "ru-instruction"))
     assert scores.get("packaging", 0) == 0 and scores["dosage"] >= 3
