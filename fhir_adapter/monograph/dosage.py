@@ -65,6 +65,14 @@ _OPTIONS_BEFORE = re.compile(rf"(?<![\w.,])(?P<opts>{NUM}(?:\s*,\s*{NUM})*)\s*,?
                              re.I)
 
 
+# "two practically simultaneous injections of 25 mg": a stated dose (50 mg) given in parts
+_PARTS_BEFORE = re.compile(rf"(?<![\w.,])(?P<n>{_NUMW})\s+(?:[^\W\d_][\w-]*\s+){{0,2}}?"
+                           rf"(?:{'|'.join(lexicon().dosage_words.get('administrations', ['doses']))})\s+(?:of\s+)?$", re.I)
+# "two tablets of 10 mg": units taken together, whose amounts add up to one dose (not injections,
+# infusions or doses, which may be given apart: "two infusions of 1000 mg two weeks apart")
+_TOGETHER_BEFORE = re.compile(rf"(?<![\w.,])(?P<n>{_NUMW})\s+(?:[^\W\d_][\w-]*\s+){{0,2}}?"
+                              rf"(?:{'|'.join(p for k in ('tablet', 'capsule') for p in lexicon().pack_units.get(k, []))})"
+                              r"\s+of\s+$", re.I)
 _NOT_A_NAME = {"tablets", "tablet", "capsules", "doses", "dose", "daily", "initially", "then", "orally", "total",
                "food", "water", "meals", "adults", "children", "patients", "weekly", "another", "additional",
                "further", "least", "starting", "single", "usual", "maintenance"}
@@ -88,6 +96,8 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
             and not routes_in(om.group("name")):
         return True
     unit = amount_from_match(m).unit
+    if _part_of_a_stated_dose(masked, m, before):
+        return True
     if unit == "{dose}" and re.search(r"(?:\bfor|\()\s*$", before, re.I):
         return True  # "every 12 hours for 2 doses": how many, not how much
     if "/" in unit and unit.split("/")[1] in ("ml", "l", "dl") or _PER_VOLUME_AFTER.match(masked[m.end():]):
@@ -97,6 +107,21 @@ def _not_a_dose(masked: str, m: re.Match, header: list[str] | None, self_names: 
         if cell < len(header) and _CAP_HEADER.search(header[cell]):
             return True
     return False
+
+
+def _same_regimen(a: Dosage, b: Dosage) -> bool:
+    return a.span == b.span and all(getattr(a, f) == getattr(b, f) for f in (
+        "dose", "daily_total", "frequency", "frequency_max", "period", "period_unit", "route", "duration", "population"))
+
+
+def _part_of_a_stated_dose(masked: str, m: re.Match, before: str) -> bool:
+    """'50 mg ... or two injections of 25 mg': the 25 mg is a part of the 50 mg dose, no dose of its own."""
+    pm = _PARTS_BEFORE.search(before)
+    if not pm:
+        return False
+    n, q = _int(pm.group("n")), amount_from_match(m)
+    return n > 1 and any(o.start() != m.start() and amount_from_match(o).unit == q.unit
+                         and amount_from_match(o).value == n * q.value for o in AMOUNT_RE.finditer(masked))
 
 
 _HEADER_UNIT = re.compile(r"\((mg|g|mcg|µg|ml|mL|IU|mg/kg)\)|\b(?:dose|dosage)\s+in\s+(mg|g|mL)\b", re.I)
@@ -298,6 +323,12 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                 before, after = masked[prev_end:m.start()], masked[m.end():nxt]
                 prev_end = m.end()
                 q = amount_from_match(m)
+                pm = _TOGETHER_BEFORE.search(before)
+                if pm and _int(pm.group("n")) > 1:
+                    # "two tablets of 10 mg once daily": the dose is what the parts add up to
+                    n = _int(pm.group("n"))
+                    q = Quantity(num(str(n * q.value)), q.unit, high=num(str(n * q.high)) if q.high else None,
+                                 comparator=q.comparator)
                 options = _options(before, q)
                 freq, fmax, period, punit, daily_total = _frequency(after)
                 if daily_total and _SINGLE_DAILY.search(after):
@@ -356,6 +387,8 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                             d.condition_range = Quantity(lo, "ml/min", comparator=">")
                         else:
                             d.condition_range = Quantity(lo, "ml/min", high=hi)
+                    if any(_same_regimen(d, o) for o in out[para_start:]):
+                        continue  # "50 mg once a week, given as a single injection of 50 mg": said twice
                     out.append(d)
     if section_route:
         # "Method of administration: oral use." after the regimens still names their route

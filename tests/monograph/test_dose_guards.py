@@ -97,3 +97,19 @@ def test_another_medicines_dose_is_not_the_products():
 def test_a_tablet_is_taken_by_mouth_when_no_route_is_written():
     mono = read_monograph(HEAD + "Take 5 mg once a day.\n")
     assert [d.route for d in mono.dosages] == ["oral"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the parts a stated dose is given in are no doses of their own; a dose said twice is one regimen
+    ("An alternative dose is 50 mg once a week, given as a single injection of 50 mg or two practically "
+     "simultaneous injections of 25 mg.", [(50, 1, 1, "wk")]),
+    ("Give 20 mg once daily as two tablets of 10 mg.", [(20, 1, 1, "d")]),
+    # no stated dose of which it is a part: the dose is what the parts add up to
+    ("Give two tablets of 10 mg once daily.", [(20, 1, 1, "d")]),
+    ("Take 3 film-coated tablets of 0.5 mg every 8 hours.", [(1.5, 1, 8, "h")]),
+    # infusions and doses may be given apart: each is a dose
+    ("Give two infusions of 1000 mg two weeks apart.", [(1000, None, None, None)]),
+    ("Give two doses of 500 mg 12 hours apart.", [(500, None, None, None)]),
+])
+def test_a_dose_given_in_parts_is_one_regimen(body, expected):
+    assert timings(body) == expected
