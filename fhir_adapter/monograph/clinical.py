@@ -360,6 +360,35 @@ def items_of(blocks: list[Block], kind: str, source: str, lists: bool = True) ->
     return out
 
 
+_EFFECT_STATEMENTS = [re.compile(p, re.I | re.M) for p in lexicon().effect_statements]
+_LIST_AND = re.compile(r",?\s+(?:and|or)\s+", re.I)
+
+
+def stated_effects(blocks: list[Block]) -> list[ClinicalItem]:
+    """What warnings say the product may cause ("drowsiness may occur", "may cause severe stomach
+    bleeding", "Symptoms may include: hives, rash"): the undesirable effects of a label that has no
+    section of them (a Drug Facts label). The vocabulary's effect_statements say how it is said."""
+    out: list[ClinicalItem] = []
+    seen: set[str] = set()
+    for b in blocks:
+        if b.heading and not b.inline or b.label:
+            continue
+        text, off = (b.content, b.content_start) if b.inline else (b.para.text, b.para.span.start)
+        for sent, soff in sentences(text):
+            for rx in _EFFECT_STATEMENTS:
+                for m in rx.finditer(sent):
+                    listed = m.group(1)
+                    for piece, p_off in split_top_level(_LIST_AND.sub(lambda x: "," + " " * (len(x.group(0)) - 1),
+                                                                      listed), ","):
+                        item = piece.strip(" -•*:")
+                        if len(item) < 3 or item.lower() in seen:
+                            continue
+                        seen.add(item.lower())
+                        start = off + soff + m.start(1) + p_off + (len(piece) - len(piece.lstrip(" -•*:")))
+                        out.append(ClinicalItem("undesirable-effect", item, Span(start, start + len(item))))
+    return out
+
+
 # ---------------------------------------------------------------- interactions
 
 _WITH = re.compile(

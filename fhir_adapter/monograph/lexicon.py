@@ -37,6 +37,7 @@ class Lexicon:
     routes: dict[str, list[str]] = field(default_factory=dict)
     dose_forms: list[tuple[str, str]] = field(default_factory=list)
     effect_frequencies: list[str] = field(default_factory=list)
+    effect_statements: list[str] = field(default_factory=list)  # "X may occur", "may cause X": group 1
     roles_active: list[str] = field(default_factory=list)
     roles_inactive: list[str] = field(default_factory=list)
     ceilings: list[str] = field(default_factory=list)
@@ -70,6 +71,7 @@ def lexicon() -> Lexicon:
             lx.routes.setdefault(route, []).append(_check_pattern(path, pattern, f"routes/{route}"))
         lx.dose_forms += [(k, _check_pattern(path, p, f"dose_forms/{k}")) for k, p in d.get("dose_forms", [])]
         lx.effect_frequencies += d.get("effect_frequencies", [])
+        lx.effect_statements += [_check_pattern(path, p, "effect_statements") for p in d.get("effect_statements", [])]
         roles = d.get("composition_roles", {})
         lx.roles_active += [roles["active"]] if "active" in roles else []
         lx.roles_inactive += [roles["inactive"]] if "inactive" in roles else []

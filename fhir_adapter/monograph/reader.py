@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from .clinical import interactions_of, items_of, population_of
+from .clinical import interactions_of, items_of, population_of, stated_effects
 from .composition import purposes, read_composition
 from .dosage import read_dosage
 from .model import (
@@ -232,6 +232,11 @@ def _read_clinical(m: Monograph, blocks: list[Block]) -> None:
         d.group = "Effects on ability to drive and use machines"
     m.warnings_precautions = cautions + special + _pregnancy(m, blocks) + driving
     m.undesirable_effects = items_of(blocks_of(blocks, "undesirable_effects"), "undesirable-effect", m.text)
+    if section_model(m.language, m.family).effects_in_warnings or not blocks_of(blocks, "undesirable_effects"):
+        # a Drug Facts label, or any with no section of them: what its warnings say it may cause
+        have = {u.text.lower() for u in m.undesirable_effects}
+        m.undesirable_effects += [e for e in stated_effects(blocks_of(blocks, "boxed_warning", "warnings"))
+                                  if e.text.lower() not in have]
     m.overdose = " ".join(_content(b) for b in blocks_of(blocks, "overdose") if not (b.heading and not b.inline)) or None
     for kind, items, sec in (("indications", m.indications, "indications"),
                              ("contraindications", m.contraindications, "contraindications"),

@@ -48,6 +48,7 @@ class SectionModel:
     unread: frozenset[str]
     closed: frozenset[str]
     boilerplate: tuple[str, ...]
+    effects_in_warnings: bool = False
 
     def __post_init__(self) -> None:
         self.rank = {k: i for i, k in enumerate(self.order)}
@@ -224,7 +225,8 @@ def section_model(language: str, family: str) -> SectionModel:
         inline_only=frozenset(own.get("inline_only", []) + common.get("inline_only", [])),
         unread=frozenset(own.get("unread", []) + common.get("unread", [])),
         closed=frozenset(own.get("closed", []) + common.get("closed", [])),
-        boilerplate=tuple(own.get("boilerplate", []) + common.get("boilerplate", [])))
+        boilerplate=tuple(own.get("boilerplate", []) + common.get("boilerplate", [])),
+        effects_in_warnings=bool(own.get("effects_in_warnings", False)))
 
 
 def detect_language(text: str) -> str:
