@@ -10,9 +10,7 @@ from .sections import Block, label_text
 from .text import sentences, split_top_level, strip_bullet
 
 FREQUENCY_RE = re.compile(
-    r"^(?:(very often|very common|often|common|frequently|infrequently|uncommon|rarely|rare|very rarely|very rare|"
-    r"in (?:some|isolated|rare|single) cases|isolated cases|frequency unknown|frequency not known|not known|unknown|"
-    + alternation(lexicon().effect_frequencies) + ")"
+    r"^(?:(" + alternation(lexicon().effect_frequencies) + ")"
     r"\b(?:\s*\([^)]*\))?)\s*(?:[-–—:]\s*|\s+)", re.I)
 _LEAD_IN = re.compile(
     r"^(?P<lead>.{0,160}?)\b(?:(?:may|can|might) (?:occur|develop|be observed|be noted)|are possible|is possible|"
@@ -160,17 +158,24 @@ def _table_row(text: str, offset: int, kind: str) -> list[tuple[str, int, str | 
     if not words or all(_HEADER_CELL.search(c) and not FREQUENCY_RE.match(c + " ") for c in words) and \
             not any(_FIGURE_CELL.match(c) for c, _ in cells if c):
         return []
+    if kind == "undesirable-effect" and sum(1 for c in words if FREQUENCY_RE.match(c + " ")) >= 2 and all(
+            FREQUENCY_RE.match(c + " ") or _HEADER_CELL.search(c) for c in words):
+        return []  # "System organ class | Common ≥ 1/100 to < 1/10 | Rare": the heads of frequency columns
     out: list[tuple[str, int, str | None, str | None]] = []
     group = freq = None
+    is_freq = lambda c: bool((fm := FREQUENCY_RE.match(c + " ")) and fm.end() >= len(c))  # noqa: E731
+    filled = [c for c, _ in cells if c and not _FIGURE_CELL.match(c)]
     for c, o in cells:
         if not c or _FIGURE_CELL.match(c):
             continue
-        fm = FREQUENCY_RE.match(c + " ")
-        if fm and fm.end() >= len(c):
-            freq = fm.group(1)
+        if is_freq(c):
+            freq = FREQUENCY_RE.match(c + " ").group(1)
             continue
-        if kind == "undesirable-effect" and re.search(r"\bdisorders?$|\binfestations$|\bconditions$", c, re.I) \
-                and group is None and not out:
+        # the row's label: a system organ class ("... disorders"), or whatever cell leads a row of
+        # frequency columns ("Neoplasms benign, malignant ... | Uncommon | Lymphoma")
+        if kind == "undesirable-effect" and group is None and not out and freq is None and (
+                re.search(r"\bdisorders?$|\binfestations$|\bconditions$", c, re.I)
+                or c == filled[0] and len(filled) > 2 and is_freq(filled[1])):
             group = c
             continue
         for t, to in _items_from_list(c, o):

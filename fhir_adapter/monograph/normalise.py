@@ -3,8 +3,9 @@
 What it mends, each a rule below: Windows line ends, form feeds and page furniture of PDF
 pastes (page numbers, running headers repeated at every page, "Reference ID" footers), words
 hyphenated across a line break, soft hyphens and zero-width characters, exotic spaces and
-dashes, micro signs, ligatures, and tab-separated table cells (which become " | " cells, as
-tables flattened into text are written elsewhere).
+dashes, micro signs, ligatures, tab-separated table cells (which become " | " cells, as
+tables flattened into text are written elsewhere), and frequency tables pasted one cell per
+line (tables.py: rebuilt as rows).
 
 Every later component reads `Normalised.text`; every span it makes is in that text's
 coordinates, and `to_source` turns it back into a span of the text the user gave, which is
@@ -16,6 +17,8 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+
+from .tables import frequency_table_edits
 
 # One character for another: the length never changes, so these need no map.
 _CHAR_MAP = str.maketrans({
@@ -176,6 +179,12 @@ def normalise(source: str) -> Normalised:
                  lambda m: "" if m.group("line") and (_FURNITURE.match(m.group("line"))
                                                       or m.group("line") in running) else None,
                  "page furniture")
+    if "\n|" in text:  # adverse-reaction tables pasted one cell per line
+        table_edits = frequency_table_edits(text)
+        if table_edits:
+            text, p = _rewrite(text, [None], lambda _: table_edits)
+            passes.append(p)
+            changes["frequency table rebuilt"] += 1
     if "\t" in text or "   " in text:
         text = apply(text, _CELL_GAP, lambda m: " | ", "table cells")
     if "[" in text:  # newline for space keeps every offset
