@@ -232,8 +232,9 @@ def _maxima_by_part(blocks: list[Block]) -> list[Quantity | None]:
 
 
 def read_dosage(blocks: list[Block], default_routes: list[str],
-                self_names: frozenset[str] = frozenset()) -> tuple[list[Dosage], list[str]]:
+                self_names: frozenset[str] = frozenset(), language: str | None = None) -> tuple[list[Dosage], list[str]]:
     """Regimens of the dosage section, and its administration instructions."""
+    giving = lexicon().giving.get(language or "")
     out: list[Dosage] = []
     instructions: list[str] = []
     section_route: str | None = None
@@ -389,6 +390,12 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                             d.condition_range = Quantity(lo, "ml/min", high=hi)
                     if any(_same_regimen(d, o) for o in out[para_start:]):
                         continue  # "50 mg once a week, given as a single injection of 50 mg": said twice
+                    if giving and d.frequency is None and d.daily_total is None and d.duration is None \
+                            and d.count is None and not giving.search(sent) and row_text is None \
+                            and ":" not in masked[:m.start()]:
+                        # "doses of the order of 50 mg/m2 do not penetrate the CSF": about doses, no
+                        # regimen (but "Prevention of nausea: 10 mg" and a table's cells give theirs)
+                        continue
                     out.append(d)
     if section_route:
         # "Method of administration: oral use." after the regimens still names their route

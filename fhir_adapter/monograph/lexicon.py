@@ -48,6 +48,9 @@ class Lexicon:
     pack_units: dict[str, list[str]] = field(default_factory=dict)  # what a pack counts: tablets, actuations...
     packaging_words: dict[str, list[str]] = field(default_factory=dict)  # "in", "holds", "or"
     interaction_words: dict[str, list[str]] = field(default_factory=dict)  # effect verbs, "with", "and"
+    # language -> what says a dose is given ("give", "take", "is recommended"): only a language
+    # that lists such words has untimed amounts in dose-less sentences set aside
+    giving: dict[str, re.Pattern] = field(default_factory=dict)
     dosage_words: dict[str, list[str]] = field(default_factory=dict)  # "or" between a dose's options
 
 
@@ -86,6 +89,9 @@ def lexicon() -> Lexicon:
         for key, out in (("pack_units", lx.pack_units), ("packaging_words", lx.packaging_words),
                          ("interaction_words", lx.interaction_words), ("dosage_words", lx.dosage_words)):
             for k, p in d.get(key, {}).items():
+                if key == "dosage_words" and k == "giving":
+                    lx.giving[lang] = re.compile(_check_pattern(path, p, f"{key}/{k}"), re.I)
+                    continue
                 out.setdefault(k, []).append(_check_pattern(path, p, f"{key}/{k}"))
     return lx
 

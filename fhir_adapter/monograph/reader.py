@@ -284,7 +284,8 @@ def _read_dosage(m: Monograph, blocks: list[Block]) -> None:
     routes = m.product.routes or ([FORM_ROUTE[m.product.dose_form_key]] if m.product.dose_form_key in FORM_ROUTE else [])
     names = {w.lower() for n in [m.product.name, m.product.inn or ""] + [i.name for i in m.ingredients if i.active]
              for w in re.findall(r"[A-Za-z][\w-]{3,}", n)}
-    m.dosages, m.administration = read_dosage(blocks_of(blocks, "dosage", "administration"), routes, frozenset(names))
+    m.dosages, m.administration = read_dosage(blocks_of(blocks, "dosage", "administration"), routes, frozenset(names),
+                                            m.language)
     for d in m.dosages:
         if d.route and d.route not in m.product.routes:
             m.product.routes.append(d.route)

@@ -113,3 +113,17 @@ def test_a_tablet_is_taken_by_mouth_when_no_route_is_written():
 ])
 def test_a_dose_given_in_parts_is_one_regimen(body, expected):
     assert timings(body) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    # a sentence about doses, with none of the words that give one, is no regimen
+    ("Intravenous doses of about 40 mg/m2 do not reach the cerebrospinal fluid, while doses near 400 mg/m2 "
+     "produce cytotoxic levels there. Give 10 mg once a day.", [(10, "mg")]),
+    ("The effectiveness of doses lower than 500 mg has not been established. Give 10 mg once a day.", [(10, "mg")]),
+    # ...but a dose given after its indication, a single dose and a plain recommendation are regimens
+    ("Prevention of postoperative vomiting: 10 mg (one ampoule).", [(10, "mg")]),
+    ("A single dose of 20 mg is recommended.", [(20, "mg")]),
+    ("Adults take 15 mg at the onset of symptoms.", [(15, "mg")]),
+])
+def test_a_sentence_about_doses_gives_no_regimen(body, expected):
+    assert doses(body) == expected
