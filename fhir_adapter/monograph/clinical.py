@@ -400,11 +400,11 @@ _WITH = re.compile(
     r"(?:(?:concomitant|simultaneous|combined|joint|concurrent) (?:use|administration|intake|therapy|treatment)"
     r"(?:\s+of\s+[\w-]+)?|(?:used|taken|administered|given|combination|combined|co-?administ\w*|used together|"
     r"together|treatment|therapy|treated)|when used)"
-    r"\s+(?:together\s+)?with\s+(?P<x>[^.;]+?)(?=,\s|\s+(?:may|can|could|is|are|was|were|did|does|do|causes?|leads?|"
+    r"\s+(?:together\s+)?with\s+(?P<x>(?:\([^()]*\)|[^.;(])+?)(?=,\s|\s+(?:may|can|could|is|are|was|were|did|does|do|causes?|leads?|"
     r"increases?|decreases?|reduces?|enhances?|results?|requires?|should)\b|[.;]|$)", re.I)
 _OF = re.compile(
     r"\b(?:action|actions|effects?|activity|toxicity|concentrations?|levels?|metabolism|clearance|absorption|"
-    r"efficacy|toxic effects|side effects|inhibition|elimination|excretion)\s+of\s+(?P<x>[^.;]+?)"
+    r"efficacy|toxic effects|side effects|inhibition|elimination|excretion)\s+of\s+(?P<x>(?:\([^()]*\)|[^.;(])+?)"
     r"(?=\s+(?:in|at|by|when|during|after|is|are|was|were|may|did|does|and (?:the|its))\b|[.;]|,\s|$)",
     re.I)  # a list after the first comma is read on by _extend_list
 # "the simultaneous use of abatacept and etanercept"
@@ -422,7 +422,10 @@ _INHIBIT = re.compile(r"\b(?:inhibit|induce)s?\s+(?P<x>(?:cytochrome|CYP|isoenzy
 _NOT_INTERACTANT = re.compile(
     r"^(?:the|this|its|it|patients?|the drug|this drug|the medicine|this medicine|the medicinal product|the product|"
     r"the patient|usual|daily|single|maximum|same|recommended|serum|plasma|blood|dose|doses|a|an|"
-    r"(?:in vitro|in vivo|studies|data|treatment|therapy)(?:\b.*)?)$", re.I)
+    r"(?:in vitro|in vivo|studies|data|treatment|therapy)(?:\b.*)?|"
+    # "the lowest dose", "caution [see ...]", "contains one or more components that ...": a word of the
+    # sentence, not a substance
+    r"lowest|highest|lower|higher|caution\b.*|contains?\b.*|.*\b(?:that|which|who)|.*\[see\b.*|[a-z]+ly)$", re.I)
 
 
 _GENERAL_LABEL = re.compile(r"interaction|general|pharmacokinetic|pharmacodynamic|^other\b|absence|no effect|"
@@ -479,9 +482,20 @@ def _split_interactants(x: str) -> list[str]:
             # a piece that only qualifies it ("diuretics, especially loop diuretics")
             if out and (re.match(r"^\d\w*$", p) or _QUALIFIES.match(p)):
                 out[-1] = f"{out[-1]}, {p}"
+                continue
+            # "inducers of CYP3A4 (e.g., efavirenz, rifampin)": the class, and each example of it
+            ex = _EXAMPLES.search(p)
+            if ex:
+                head = (p[:ex.start()] + p[ex.end():]).strip()
+                # ("medicinal products with hyperglycaemic activity (e.g. X, Y)" names X and Y only)
+                out += [head] if re.search(r"[^\W\d_]{3,}", head) and not _GENERIC_NOUN.match(head) else []
+                out += _split_interactants(ex.group(1))
             elif re.search(r"[^\W\d_]{3,}", p):
                 out.append(p)
     return out
+
+
+_EXAMPLES = re.compile(r"\s*\((?:e\.g\.|for example|such as|including)[,:]?\s*([^()]+)\)", re.I)
 
 
 _IW = lexicon().interaction_words
@@ -498,6 +512,7 @@ _RECOMMENDATION = re.compile(rf"^(?:{_words('recommendation')})$", re.I)
 _EFFECT_CUT = re.compile(rf",?\s+(?:{_words('effect_lead')})\b", re.I)
 _EFFECT_WORDS = re.compile(rf"\b(?:{_words('effect_words')})\w*", re.I)
 _GENERIC_HOLDER = re.compile(rf"^(?:{_words('generic_holder')})\b", re.I)
+_GENERIC_NOUN = re.compile(rf"^(?:{_words('generic_noun')})", re.I)
 # "- taking a diuretic": a Drug Facts item naming what the user takes
 _TAKING = re.compile(rf"^(?:{_words('taking')})", re.I)
 _TAKING_END = re.compile(_words("taking_end"), re.I)
@@ -506,7 +521,7 @@ _TAKING_END = re.compile(_words("taking_end"), re.I)
 # in the words of the languages' vocabularies
 _VOCAB_SUBJECT = re.compile(rf"^(?P<x>[^;:]{{3,200}}?)\s+(?:{'|'.join(_IW['effect_verbs'])})(?![^\W\d_])",
                             re.I) if _IW.get("effect_verbs") else None
-_VOCAB_WITH = re.compile(rf"(?:{'|'.join(_IW['with'])})\s+(?P<x>[^.;]+?)(?=\s+(?:{'|'.join(_IW['effect_verbs'])})"
+_VOCAB_WITH = re.compile(rf"(?:{'|'.join(_IW['with'])})\s+(?P<x>(?:\([^()]*\)|[^.;(])+?)(?=\s+(?:{'|'.join(_IW['effect_verbs'])})"
                          rf"(?![^\W\d_])|[,.;]|$)", re.I) if _IW.get("with") and _IW.get("effect_verbs") else None
 
 

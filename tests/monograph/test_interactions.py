@@ -50,3 +50,23 @@ def test_drug_facts_items_name_what_the_user_takes():
     got = [(i.interactant, i.effect) for i in interactions_of(blocks, ["Braxin", "ibuprofen"])]
     assert [x for x, _ in got] == ["diuretic", "aspirin"]
     assert "decrease this benefit" in got[1][1]
+
+
+def test_examples_in_brackets_are_interactants_and_a_generic_head_is_not():
+    got = [x for x, _ in interactants(
+        "Concomitant administration of Testamol with inducers of CYP3A4 (e.g., efavirenz, rifampin) can lead "
+        "to reduced plasma concentrations of testamol.")]
+    assert got == ["inducers of CYP3A4", "efavirenz", "rifampin"], got
+    got = [x for x, _ in interactants(
+        "Concomitant use with medicinal products with hyperglycaemic activity (e.g. glucocorticoids given "
+        "systemically or locally, sympathomimetics) requires more frequent glucose monitoring.")]
+    assert "glucocorticoids given systemically" in got and "sympathomimetics" in got, got
+    assert not any(x.lower().startswith("medicinal products") or x == "locally" for x in got), got
+
+
+def test_words_of_the_sentence_are_no_interactants():
+    got = [x for x, _ in interactants(
+        "In patients taking lopinavir plus ritonavir, Testamol should be used with caution [see Warnings (5.1)] "
+        "and the lowest dose necessary employed. Grapefruit juice contains one or more components that "
+        "inhibit CYP 3A4.")]
+    assert not any(x.lower().startswith(("caution", "lowest", "contains")) or x.endswith("that") for x in got), got
