@@ -276,6 +276,7 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
         para_duration: Quantity | None = None
         para_start = len(out)
         cc = _CC.search(text)
+        untimed: list[Dosage] = []  # the previous sentence's doses that said no time
         for sent, soff in sentences(text):
             masked = _SECTION_NUMBER.sub(lambda x: " " * len(x.group(0)), _mask_brackets(sent))
             doses = [m for m in AMOUNT_RE.finditer(masked)
@@ -290,6 +291,18 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                      and not re.match(r"\s*(?:per|/)\s*min", masked[m.end():], re.I)
                      and not re.search(r"daily dose (?:is|of)\s*$", masked[max(0, m.start() - 20):m.start()], re.I)]
             routes_here = routes_in(sent)
+            if untimed and not doses:
+                # "... a single 25 mg dose. The product is injected twice a week.": the next
+                # sentence, with no amount of its own, says when the dose is given
+                freq, fmax, period, punit, daily = _frequency(sent)
+                if freq and not daily:
+                    course = _course(sent)
+                    for d in untimed:
+                        d.frequency, d.frequency_max, d.period, d.period_unit = freq, fmax, period, punit
+                        d.duration = d.duration or course
+                    untimed = []
+                    continue
+            untimed = []
             if routes_here and not doses and section_route is None and not indication:
                 section_route = routes_here[0]
             if not doses and _APPLY.search(sent):
@@ -390,6 +403,8 @@ def read_dosage(blocks: list[Block], default_routes: list[str],
                             d.condition_range = Quantity(lo, "ml/min", high=hi)
                     if any(_same_regimen(d, o) for o in out[para_start:]):
                         continue  # "50 mg once a week, given as a single injection of 50 mg": said twice
+                    if d.frequency is None and d.daily_total is None and d.count is None:
+                        untimed.append(d)
                     if giving and d.frequency is None and d.daily_total is None and d.duration is None \
                             and d.count is None and not giving.search(sent) and row_text is None \
                             and ":" not in masked[:m.start()]:

@@ -127,3 +127,12 @@ def test_a_dose_given_in_parts_is_one_regimen(body, expected):
 ])
 def test_a_sentence_about_doses_gives_no_regimen(body, expected):
     assert doses(body) == expected
+
+
+def test_the_next_sentence_says_when_an_untimed_dose_is_given():
+    mono = read_monograph(HEAD + "The single dose is 25 mg. The product is injected twice a week for 12 weeks.\n\n"
+                                 "The maintenance dose is 10 mg.\n\nPatients should drink water twice a day.\n")
+    got = sorted((d.dose.value, d.frequency, d.period_unit, d.duration.value if d.duration else None)
+                 for d in mono.dosages if d.dose)
+    # (a frequency in another paragraph belongs to no dose of this one)
+    assert got == [(10, None, None, None), (25, 2, "wk", 12)], got
