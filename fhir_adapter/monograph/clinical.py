@@ -425,7 +425,7 @@ _NOT_INTERACTANT = re.compile(
     r"(?:in vitro|in vivo|studies|data|treatment|therapy)(?:\b.*)?|"
     # "the lowest dose", "caution [see ...]", "contains one or more components that ...": a word of the
     # sentence, not a substance
-    r"lowest|highest|lower|higher|caution\b.*|contains?\b.*|.*\b(?:that|which|who)|.*\[see\b.*|[a-z]+ly)$", re.I)
+    r"lowest|highest|lower|higher|caution\b.*|contains?\b.*|.*\b(?:that|which|who)|.*\[see\b.*|[a-z]+ly|(?:an?\s+)?[\w.]+-?fold)$", re.I)
 
 
 _GENERAL_LABEL = re.compile(r"interaction|general|pharmacokinetic|pharmacodynamic|^other\b|absence|no effect|"

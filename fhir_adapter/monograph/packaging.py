@@ -195,9 +195,27 @@ def _label(clause: str) -> tuple[list[Quantity], list[Quantity | None], str, boo
     return lab.strengths, lab.per_volume, lab.rest, lab.form == "alone"
 
 
+def _accessories_out(ms: list[_M], clause: str) -> list[_M]:
+    """'Four syringes in a set with four individually wrapped alcohol wipes in a plastic package':
+    'with' and a count of things that are neither units nor containers is an accessory the pack
+    comes with; it takes no part in what holds what."""
+    out: list[_M] = []
+    i = 0
+    while i < len(ms):
+        m, nxt = ms[i], ms[i + 1] if i + 1 < len(ms) else None
+        if m.kind == "holds" and m.word == "with" and nxt is not None and nxt.kind == "num" and not nxt.key:
+            end = ms[i + 2].start if i + 2 < len(ms) else len(clause)
+            if _gap_words(clause, nxt.end, end) >= 2:
+                i += 2
+                continue
+        out.append(m)
+        i += 1
+    return out
+
+
 def _relate(c: _Clause, unit_hint: str | None) -> None:
     """The levels one clause states, from the order of its mentions."""
-    ms = _mentions(c.text)
+    ms = _accessories_out(_mentions(c.text), c.text)
     c.containers = [m.key for m in ms if m.kind == "cont" or (m.kind == "num" and m.key and m.key not in COUNTED)]
     subject: _M | None = None
     fills: set[tuple[str, tuple]] = set()
@@ -249,7 +267,9 @@ def _relate(c: _Clause, unit_hint: str | None) -> None:
             pending.append(subject)
         if m.kind in ("into", "holds"):
             obj = ms[i + 1] if i + 1 < len(ms) else None
-            near = obj is not None and _gap_words(c.text, m.end, obj.start) <= 4
+            # ("in colorless glass (type I) single-use syringes": what the container is made of and
+            # how it is used may stand between)
+            near = obj is not None and _gap_words(c.text, m.end, obj.start) <= (6 if m.kind == "into" and obj.kind == "cont" else 4)
             if subject is None or not near or obj.kind in ("into", "holds"):
                 i += 1
                 continue
@@ -350,6 +370,8 @@ def _clauses(blocks: list[Block]) -> list[_Clause | None]:
         if b.heading and not b.inline:
             out.append(None)
             continue
+        if b.para.ruled and b.para.text.strip()[:1] != "|":
+            out.append(None)  # a rule ("-") on a line of its own parts one pack's description from the next
         text = b.content if b.inline else b.para.text
         for cell in text.split(" | "):  # the cells of a how-supplied table row, one by one
             for sent, _ in sentences(cell.strip()):
@@ -397,7 +419,7 @@ def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[Pac
     if not groups:
         _place_loose(common, common_levels, context)
         _name_packs(common_levels)
-        return common_levels, _presentations(common_levels, unit_hint)
+        return common_levels, _presentations_by_part(clauses, common_levels, unit_hint)
     for label, members in groups:
         for strength, per in zip(label.strengths, label.per_volume, strict=True):
             levels = [PackageLevel(lv.container, lv.text, list(lv.counts), list(lv.fill_volumes), lv.material, lv.inner,
@@ -416,6 +438,28 @@ def read_packaging(blocks: list[Block], unit_hint: str | None) -> tuple[list[Pac
                 p.strength = strength
                 presentations.append(p)
     return all_levels, presentations
+
+
+def _presentations_by_part(clauses: list[_Clause | None], levels: list[PackageLevel],
+                           unit_hint: str | None) -> list[Presentation]:
+    """Presentations of the whole text, or of each of its parts where every part describes a pack
+    of its own ('- 0.5 mL in syringes; four syringes in a package ... - a pen; four pens in a
+    package ...'): a carton of one part never holds the package of another. A part that holds
+    no product (a carton said once for all) is shared by every part."""
+    parts: list[list[PackageLevel]] = [[]]
+    for c in clauses:
+        if c is None:
+            if parts[-1]:
+                parts.append([])
+            continue
+        parts[-1] += c.levels
+    parts = [p for p in parts if p]
+    own = [p for p in parts if any(lv.inner == "liquid" or lv.inner in COUNTED or (unit_hint and lv.inner == unit_hint)
+                                   for lv in p)]
+    if len(own) < 2:
+        return _presentations(levels, unit_hint)
+    shared = [lv for p in parts if p not in own for lv in p]
+    return [pr for p in own for pr in _presentations(p + shared, unit_hint)]
 
 
 def _context(clauses: list[_Clause], also: list[_Clause]) -> str | None:

@@ -21,6 +21,7 @@ class Para:
     span: Span
     gap: int  # blank lines before it
     bullet: bool = False
+    ruled: bool = False  # a rule ("-", "***", "|") stood on a line of its own before it
 
 
 def lines_with_offsets(text: str) -> list[tuple[str, int, int]]:
@@ -51,11 +52,13 @@ def _is_wrapped(prev: str, nxt: str) -> bool:
 def paragraphs(text: str) -> list[Para]:
     out: list[Para] = []
     gap = 0
+    ruled = False
     for line, start, end in lines_with_offsets(text):
         stripped = line.strip()
         # Blank lines and the cell rules of a table flattened into text separate nothing else.
         if not stripped or _RULE.fullmatch(stripped):
             gap += 1
+            ruled = ruled or bool(stripped)
             continue
         lead = len(line) - len(line.lstrip())
         # A bracket left open goes on after a line break, even a blank line (flattened tables).
@@ -68,8 +71,9 @@ def paragraphs(text: str) -> list[Para]:
             last.span = Span(last.span.start, end)
         else:
             out.append(Para(stripped, Span(start + lead, start + lead + len(stripped)), gap,
-                            bool(_BULLET.match(stripped))))
+                            bool(_BULLET.match(stripped)), ruled))
         gap = 0
+        ruled = False
     return out
 
 

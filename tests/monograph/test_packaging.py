@@ -121,3 +121,22 @@ def test_every_container_the_vocabularies_name_has_a_display_for_the_mapping():
     from fhir_adapter.monograph.vocabulary import CONTAINERS
     from fhir_adapter.terminology.tables import CONTAINERS as DISPLAYS
     assert {k for k, _ in CONTAINERS} <= set(DISPLAYS)
+
+
+def test_packs_parted_by_rules_chain_within_their_part_and_accessories_count_for_nothing():
+    text = ("-\n\n"
+            "1.0 mL of the solution in clear glass (type I) single-use syringes fitted with a needle.\n\n"
+            "Two syringes in a tray with two alcohol swabs in a plastic package.\n\n"
+            "One or three plastic packages in a carton.\n\n"
+            "-\n\n"
+            "1.0 mL of the solution in a single-use pen with a grey cap.\n\n"
+            "Two pens in a tray with two individually wrapped swabs in a plastic package. One plastic package "
+            "in a carton.\n")
+    got = packs(text)
+    assert ([("box", 1), ("pack", 1), ("tray", 1), ("prefilled-syringe", 2)], 2, "prefilled-syringe", (1, "ml"),
+            None) in got
+    assert ([("box", 1), ("pack", 3), ("tray", 1), ("prefilled-syringe", 2)], 6, "prefilled-syringe", (1, "ml"),
+            None) in got
+    assert ([("box", 1), ("pack", 1), ("tray", 1), ("pen", 2)], 2, "pen", (1, "ml"), None) in got
+    # a carton of the syringes' part never holds the pens' package
+    assert len(got) == 3, got
