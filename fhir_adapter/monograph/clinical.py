@@ -521,6 +521,8 @@ _TAKING_END = re.compile(_words("taking_end"), re.I)
 # in the words of the languages' vocabularies
 _VOCAB_SUBJECT = re.compile(rf"^(?P<x>[^;:]{{3,200}}?)\s+(?:{'|'.join(_IW['effect_verbs'])})(?![^\W\d_])",
                             re.I) if _IW.get("effect_verbs") else None
+_VOCAB_OBJECT = re.compile(rf"\s+(?:{_words('effect_object')})\s+(?P<x>[^.;]+)", re.I) \
+    if _IW.get("effect_object") else None
 _VOCAB_WITH = re.compile(rf"(?:{'|'.join(_IW['with'])})\s+(?P<x>(?:\([^()]*\)|[^.;(])+?)(?=\s+(?:{'|'.join(_IW['effect_verbs'])})"
                          rf"(?![^\W\d_])|[,.;]|$)", re.I) if _IW.get("with") and _IW.get("effect_verbs") else None
 
@@ -641,7 +643,12 @@ def interactions_of(blocks: list[Block], self_names: list[str]) -> list[Interact
             if not found and not head and _VOCAB_SUBJECT is not None:
                 vm = _VOCAB_SUBJECT.match(sent)
                 if vm and not _VOCAB_WITH.search(vm.group("x")):
-                    found = [x for x in _listed_interactants(vm.group("x")) if not is_self(x)]
+                    found = [x for x in _listed_interactants(vm.group("x")) if not is_self(x) and not _GENERIC_NOUN.fullmatch(x)]
+                    om = _VOCAB_OBJECT.match(sent, vm.end()) if _VOCAB_OBJECT is not None and not found else None
+                    if om:
+                        # "Testamol enhances the action of antihypertensives, ethanol and barbiturates":
+                        # the product acts on the medicines named after what it changes of them
+                        found = [x for x in _listed_interactants(om.group("x")) if not is_self(x)]
                 for wm in _VOCAB_WITH.finditer(sent) if not found else ():
                     found += [x for x in _listed_interactants(wm.group("x")) if not is_self(x) and x not in found]
             if head and not found:

@@ -70,3 +70,12 @@ def test_words_of_the_sentence_are_no_interactants():
         "and the lowest dose necessary employed. Grapefruit juice contains one or more components that "
         "inhibit CYP 3A4.")]
     assert not any(x.lower().startswith(("caution", "lowest", "contains")) or x.endswith("that") for x in got), got
+
+
+def test_russian_product_as_subject_acts_on_the_medicines_named_after_it():
+    from fhir_adapter import read_monograph
+    text = ("Тестамол таблетки 10 мг\n\nВзаимодействие с другими лекарственными средствами\n"
+            "Тестамол усиливает действие гипотензивных средств, этанола и барбитуратов. "
+            "Препарат ослабляет эффект леводопы.\n")
+    got = [i.interactant for i in read_monograph(text).interactions]
+    assert got == ["гипотензивных средств", "этанола", "барбитуратов", "леводопы"], got
