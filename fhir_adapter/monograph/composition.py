@@ -94,7 +94,13 @@ def per_unit(text: str) -> Quantity | None:
     return Quantity(n, key)
 
 
+_LIST_AND = re.compile(r"^\s*(?:" + "|".join(["and", "or", *lexicon().interaction_words.get("and", [])]) + r")\s+", re.I)
+
+
 def _parse_piece(piece: str, offset: int, active: bool, per: Quantity | None, note: str | None) -> Ingredient | None:
+    lm = _LIST_AND.match(piece)
+    if lm:  # "a, b, and c": the last of a list
+        piece, offset = piece[lm.end():], offset + lm.end()
     raw = piece.strip().rstrip(";.").rstrip("*†‡")
     cond = re.match(r"^(?:для|for)\s+(?:the\s+)?[^-–—:]{2,50}?\s+[-–—:]\s*(?=\w)", raw, re.I)
     if cond:
@@ -295,7 +301,12 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
     eq = _EQUIVALENT.search(body)
     if eq and not verb_in(body):
         # "AMVELTA tablets are formulated as white tablets equivalent to 2.5 mg, 5 mg and 10 mg of
-        # amlodipine": a statement of strength with no verb of containing
+        # amlodipine": a statement of strength with no verb of containing ("... and the following
+        # inactive ingredients: a, b, c" after it lists the excipients)
+        mid = _ROLE_MIDWAY.search(body, eq.start("amounts"))
+        tail = (body[mid.end():], boff + mid.end()) if mid else None
+        if mid:
+            body = body[:mid.start()]
         body, also = _one_strength(body[eq.start("amounts"):])
         boff += eq.start("amounts")
         unit = _UNIT_NOUNS.search(eq.string[:eq.start()])
@@ -303,6 +314,8 @@ def _read_sentence(body: str, boff: int, per: Quantity | None, active: bool, not
         ing = _parse_piece(body, boff, True, q, also[1] if also else None)
         if ing:
             out.append(ing)
+        if tail:
+            return _read_sentence(tail[0], tail[1], per, False, None, out)
         return per, active, note
     sentence_per = None
     verb = re.search(r"\b(?:contains?|содерж\w*)\b", body, re.I)

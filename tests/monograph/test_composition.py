@@ -112,3 +112,12 @@ def test_drug_facts_purposes_are_read_from_their_column():
     got = purposes(blocks)
     assert [t for t, _ in got] == ["Pain reliever", "Nighttime sleep aid"]
     assert all(text[o:o + len(t)] == t for t, o in got)
+
+
+def test_a_strength_said_with_equivalent_to_and_the_inactive_ingredients_after_it():
+    from fhir_adapter import read_monograph
+    m = read_monograph("TESTAMOL (testamol) tablets\n\n11 DESCRIPTION\nTESTAMOL is supplied as scored tablets "
+                       "containing testamol hydrochloride equivalent to 25 mg, 50 mg, and 100 mg of testamol and the "
+                       "following inactive ingredients: lactose, magnesium stearate, and titanium dioxide.\n")
+    got = [(i.name, i.active) for i in m.ingredients]
+    assert got == [("testamol", True), ("lactose", False), ("magnesium stearate", False), ("titanium dioxide", False)], got
