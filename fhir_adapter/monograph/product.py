@@ -19,6 +19,10 @@ def _pretty(name: str) -> str:
     return name.title() if name.isupper() else name
 
 
+_BRAND_AND_NAME = re.compile(r"^(?P<brand>[^\W\d_][\w®™-]*?(?:\s+[^\W\d_][\w®™]*)?)[®™]?(?:-\s+|\s*\()"
+                             r"(?P<inn>[^\W\d_][^()\d]{2,80}?)\)?$")
+
+
 def read_title(title: str, offset: int) -> Product:
     """'CELLEX 0.1 mg/ml solution for subcutaneous administration 1 ml ampoule 5 pcs.'"""
     m = re.search(rf"\s{NUM}\s*(?:mg|g|mcg|µg|ml|iu|%|units?|me)\b", title, re.I)
@@ -27,7 +31,14 @@ def read_title(title: str, offset: int) -> Product:
     cuts = [c for c in (m.start() if m else -1, form_at) if c > 0]
     cut = min(cuts) if cuts else len(title)
     name = _pretty(title[:cut]) or _pretty(title)
-    p = Product(name=name, span=Span(offset, offset + max(1, cut)))
+    # "LIPITOR (atorvastatin calcium)", and the SPL title "SERALTA- sertraline hydrochloride": a
+    # brand and, after it, the substance's own name
+    inn = None
+    bm = _BRAND_AND_NAME.match(name)
+    if bm:
+        inn = bm.group("inn").strip()
+        name = f"{bm.group('brand').strip()} ({inn})"
+    p = Product(name=name, span=Span(offset, offset + max(1, cut)), inn=inn)
     if form:
         p.dose_form_key, p.dose_form = form
     p.routes = routes_in(title)

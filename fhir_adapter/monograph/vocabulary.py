@@ -33,7 +33,9 @@ ROUTE_RE = re.compile(r"(?<![^\W\d_])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in
 # dose form key -> pattern; the most specific first.
 DOSE_FORMS = [
     ("concentrate-for-solution-for-infusion", r"concentrate for (the )?(preparation of )?solution for infusion"),
-    ("powder-for-solution-for-injection", r"(lyophili[sz]ate|powder) for (the )?(preparation of )?solution for injection"),
+    ("powder-for-solution-for-injection", r"(lyophili[sz]ate|powder) for (the )?(preparation of )?solution for injection"
+                                          # a US title's "GEMCITABINE for injection": a dry powder to reconstitute
+                                          r"|(?<![\w-])(?<!solution )(?<!suspension )(?<!water )for injection(?=,|\s*$|\s+for\b)"),
     ("solution-for-infusion", r"solution for infusions?"),
     ("solution-for-injection", r"solution for (intravenous|intramuscular|subcutaneous|injection)[\w\s,]*"
                                r"(administration|injection|use)|injection solution|solution for injections?"
