@@ -40,6 +40,7 @@ _STRENGTH_LIST = re.compile(r"(?P<values>\d+(?:[.,]\d+)?(?:\s*,\s*\d+(?:[.,]\d+)
 _ROLE_MIDWAY = re.compile(r"\s+and\s+(?:the\s+following\s+)?(?:inactive ingredients|excipients)\s*:\s*", re.I)
 # pharmacopoeia marks after a name ("calcium carbonate, USP") are no ingredient of their own
 _PHARMACOPOEIA = re.compile(r"^(?:USP|NF|FCC|BP|EP|Ph\.?\s?Eur\.?|JP)$", re.I)
+_MARK = re.compile(r",?\s+(?:USP|NF|BP|Ph\.?\s?Eur\.?)(?![\w.])")
 _QUALIFIER = re.compile(r"\s+(?P<q>(?:to|up to|q\.?s\.? (?:to|ad)|ad|до)\s+(?:pH\s*[\d.,]+|\d+(?:[.,]\d+)?\s*(?:ml|мл)))", re.I)
 
 
@@ -199,6 +200,9 @@ def read_composition(blocks: list[Block], default_per: Quantity | None, active: 
         if b.label and not _ROLE.match(body):
             continue
         boff0 = off + text.find(body[:5]) if body else off
+        # "Chlorpheniramine maleate, USP 4 mg": a pharmacopoeia mark after a name is no part of
+        # it (blanked, so every offset stays)
+        body = _MARK.sub(lambda x: " " * len(x.group(0)), body)
         for sent, soff in sentences(body) if not b.label else [(body, 0)]:
             if _CROSS_REF.search(sent):
                 continue  # "For the full list of excipients, see section 6.1." names no ingredient

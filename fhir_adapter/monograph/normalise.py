@@ -132,6 +132,7 @@ def _running_lines(text: str) -> set[str]:
 
 _LINE_END = re.compile(r"\r\n|[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 _INVISIBLE = re.compile("[" + "".join(_DROP) + "".join(_LIGATURES) + "]")
+_DOT_LEADER = re.compile(r"(?<=\S)[ \t]*\.{4,}[ \t]*(?=[^\s.])")
 _CELL_GAP = re.compile(r"(?<=\S)(?:[ ]*\t+[ \t]*|[ ]{3,})(?=\S)")
 _MAPPED = re.compile("[" + "".join(re.escape(chr(c)) for c in _CHAR_MAP) + "]")
 _HYPHEN_GAP = re.compile(r"-[ \t]+\n")
@@ -187,6 +188,8 @@ def normalise(source: str) -> Normalised:
             changes["frequency table rebuilt"] += 1
     if "\t" in text or "   " in text:
         text = apply(text, _CELL_GAP, lambda m: " | ", "table cells")
+    if "...." in text:  # "Chlorpheniramine maleate 4 mg ........ Antihistamine": dot leaders part cells
+        text = apply(text, _DOT_LEADER, lambda m: " | ", "dot leader")
     if "[" in text:  # newline for space keeps every offset
         text = _BROKEN_BRACKET.sub(lambda m: m.group(0).replace("\n", " "), text)
     text = apply(text, _INVISIBLE, lambda m: _LIGATURES.get(m.group(0), ""), "invisible character or ligature")

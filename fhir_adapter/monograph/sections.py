@@ -260,7 +260,7 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
     model = model or default_model()
     inferable = model.cues.keys()
     boilerplate = model.compiled.boilerplate_re
-    paras = _split_run_together(paragraphs(text), model)
+    paras = _split_run_in(_split_run_together(paragraphs(text), model), model)
     blocks: list[Block] = []
     for p in paras:
         b = Block(p, content=p.text, content_start=p.span.start)
@@ -433,6 +433,41 @@ def _unnumbered_lead(text: str, model: SectionModel) -> tuple[int, int, int] | N
     if text[content] == "(" or text[content].isdigit() and len(text[:head_end].split()) < 2:
         return None  # "Active ingredient (in each tablet)", "NDC 71234-...": no heading and its text
     return 0, head_end, content
+
+
+RUN_IN_MIN = 3  # a paragraph holds the sections of a label pasted on one line when it starts this many
+
+
+def _split_run_in(paras: list[Para], model: SectionModel) -> list[Para]:
+    """'Drug Facts Active ingredient ... Purpose Pain reliever Uses • temporarily relieves ...
+    Warnings ...': a label whose headings run into their text, pasted from a web page as one
+    line, becomes a paragraph per section. Only a heading of the model that runs in, written
+    with a capital after a space, outside brackets, and at least RUN_IN_MIN of them, cut."""
+    rx = model.compiled.run_in_re
+    if rx is None:
+        return paras
+    out: list[Para] = []
+    for p in paras:
+        t = p.text
+        if len(t) < 200:
+            out.append(p)
+            continue
+        cuts = []
+        for m in re.finditer(r"(?<=\s)(?-i:[A-Z])", t):
+            i = m.start()
+            if t.count("(", 0, i) > t.count(")", 0, i) or not rx.match(t[i:i + 120]):
+                continue
+            cuts.append(i)
+        if len(cuts) < RUN_IN_MIN:
+            out.append(p)
+            continue
+        bounds = [0, *cuts, len(t)]
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            piece = t[a:b].rstrip()
+            if piece.strip():
+                out.append(Para(piece, Span(p.span.start + a, p.span.start + a + len(piece)), p.gap if k == 0 else 0,
+                                p.bullet if k == 0 else False))
+    return out
 
 
 def _split_run_together(paras: list[Para], model: SectionModel) -> list[Para]:

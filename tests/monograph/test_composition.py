@@ -102,7 +102,8 @@ def test_an_active_named_on_the_way_and_a_strength_stated_as_an_equivalent():
 def test_drug_facts_table_reads_the_ingredient_column_and_its_unit():
     got = ingredients("Active ingredient (in each tablet) | Purpose\nIbuprofen USP, 200 mg (NSAID)* | Pain reliever\n"
                       "*nonsteroidal anti-inflammatory drug\n")
-    assert got == [("Ibuprofen USP", True, (200, "mg"), (1, "{tablet}"), None)]
+    # (the pharmacopoeia mark "USP" is no part of the name)
+    assert got == [("Ibuprofen", True, (200, "mg"), (1, "{tablet}"), None)]
 
 
 def test_drug_facts_purposes_are_read_from_their_column():

@@ -277,3 +277,33 @@ def test_an_smpc_interaction_table_without_its_heading_goes_to_interactions():
             "Dizziness and vertigo may occur; patients should not drive.\n")
     blocks, _ = segment(text, section_model("en", "eu-smpc"))
     assert [b.kind for b in blocks if " | " in b.para.text][1:] == ["interactions"] * 4
+
+
+def test_a_drug_facts_label_pasted_on_one_line_is_parted_at_its_run_in_headings():
+    from fhir_adapter import read_monograph
+    text = ("TESTAMOL PAIN RELIEF- testamol sodium tablet\n\n"
+            "Drug Facts Active ingredient (in each tablet) Testamol sodium 220 mg Purpose Pain reliever Uses "
+            "• temporarily relieves minor aches and pains due to: • headache • toothache Warnings Allergy alert: "
+            "testamol may cause a severe allergic reaction (especially in people allergic to aspirin) Do not use "
+            "• right before or after heart surgery Directions • adults: take 1 tablet every 8 to 12 hours while "
+            "symptoms last Other information • store at 20-25°C Inactive ingredients hypromellose, talc\n")
+    m = read_monograph(text)
+    assert m.family == "us-otc"
+    assert [i.name for i in m.ingredients] == ["Testamol sodium", "hypromellose", "talc"], m.ingredients
+    assert any("headache" in i.text for i in m.indications)
+    assert any("heart surgery" in c.text for c in m.contraindications)
+    assert [(d.dose.value, d.period) for d in m.dosages if d.dose] == [(1, 8)]
+    # a sentence that names a heading once is no label pasted on one line
+    from fhir_adapter.monograph.sections import _split_run_in, section_model
+    from fhir_adapter.monograph.text import paragraphs
+    one = "x " * 120 + "Uses of this product are many; read the Directions before use."
+    assert len(_split_run_in(paragraphs(one), section_model("en", "us-otc"))) == 1
+
+
+def test_dot_leaders_part_the_cells_of_a_drug_facts_row_and_a_pharmacopoeia_mark_is_no_ingredient():
+    from fhir_adapter import read_monograph
+    m = read_monograph("TESTAMOL 4 HOUR- testamol maleate tablet\n\nDrug Facts\n\n"
+                       "Active ingredient (in each tablet)          Purpose\n"
+                       "Testamol maleate, USP 4 mg ........ Antihistamine\n\nUses\ntemporarily relieves sneezing\n")
+    got = [(i.name, i.active, i.amount and i.amount.quantity.value) for i in m.ingredients]
+    assert got == [("Testamol maleate", True, 4)], got
