@@ -16,7 +16,8 @@ from .quantities import counted_packs, doses_with_frequency
 from .rules import SectionModel, section_model
 from .text import Para, paragraphs
 
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
+# "4.1", "4.1.", "4.1)", "(4.1)", "IV."; a dash after the number ("4 - CLINICAL") is no part of the words
+_NUMBERING = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?|[IVX]+[.)])(?:\s+[-–—:](?=\s))?\s+")
 
 
 def default_model() -> SectionModel:
@@ -43,7 +44,10 @@ def match_heading(text: str, model: SectionModel | None = None) -> str | None:
     c = (model or default_model()).compiled
     # "----- INDICATIONS AND USAGE -----": the rules of a highlights box are no part of the heading
     # "4.5 – Interaction with ...": a dash between the number and the words is no part of them
-    t = _NUMBERING.sub("", text.strip().strip("-=_*~#| ")).strip().lstrip("-–—:. ").rstrip(":.").strip()
+    t = text.strip().strip("-=_*~#| ")
+    if c.numbering_word_re is not None:  # "Section 4 - CLINICAL PARTICULARS": the word before a number
+        t = c.numbering_word_re.sub("", t)
+    t = _NUMBERING.sub("", t).strip().lstrip("-–—:. ").rstrip(":.").strip()
     t = re.sub(r"\s+", " ", t)
     if not t or len(t) > 150:
         return None
@@ -51,7 +55,7 @@ def match_heading(text: str, model: SectionModel | None = None) -> str | None:
     return c.heading_kind[m.lastgroup] if m else None
 
 
-_SUB_NUMBER = re.compile(r"^\d+(?:\.\d+)+\.?\s+(?=[^\W\d_])")
+_SUB_NUMBER = re.compile(r"^\(?\d+(?:\.\d+)+[.)]?\s+(?=[^\W\d_])")
 
 
 def label_text(b: Block) -> str:
@@ -66,8 +70,8 @@ def _under(text: str, blocks: list[Block]) -> bool:
     if not n:
         return True
     head = next((b.heading for b in reversed(blocks) if b.heading), None)
-    hn = re.match(r"^\s*(\d+(?:\.\d+)*)", head or "")
-    return bool(hn) and n.group(0).strip().rstrip(".").startswith(hn.group(1) + ".")
+    hn = re.match(r"^\s*(?:[^\W\d_]+\s+)?\(?(\d+(?:\.\d+)*)", head or "")
+    return bool(hn) and n.group(0).strip().strip("().").startswith(hn.group(1) + ".")
 
 
 def _is_label(text: str) -> bool:
@@ -285,6 +289,7 @@ def segment(text: str, model: SectionModel | None = None) -> tuple[list[Block], 
         blocks.append(b)
 
     _lists_are_not_labels(blocks)
+    _subheadings_of_numbered(blocks, model)
     _contents_are_not_sections(blocks)
     _keep_unread_whole(blocks, model)
     # The first paragraph that is not a leaflet's boilerplate is the title; untitled ones before
@@ -559,6 +564,27 @@ def _lists_are_not_labels(blocks: list[Block]) -> None:
             and bool(_SUB_NUMBER.match(nxt.para.text.strip()))
         if nxt is None or (nxt.heading is not None and not nxt.inline) or in_run or numbered_run:
             b.label = False
+
+
+def _numbered(b: Block, model: SectionModel) -> bool:
+    t = b.para.text.strip()
+    rx = model.compiled.numbering_word_re
+    return bool(_NUMBERING.match(rx.sub("", t) if rx else t))
+
+
+def _subheadings_of_numbered(blocks: list[Block], model: SectionModel) -> None:
+    """Between two numbered headings in order ('4.8 Undesirable effects' ... '4.9 Overdose'), a
+    heading with no number whose kind belongs elsewhere in the order ('Clinical studies',
+    'Excipients' under 4.4) is a sub-heading of the section it stands in, not a new section."""
+    heads = [i for i, b in enumerate(blocks) if b.heading is not None and not b.inline and _numbered(b, model)]
+    rank = model.rank
+    for a, c in zip(heads, heads[1:], strict=False):
+        lo, hi = rank.get(blocks[a].kind, -1), rank.get(blocks[c].kind, -1)
+        if lo < 0 or hi < lo:
+            continue
+        for b in blocks[a + 1:c]:
+            if b.heading is not None and not b.inline and not (lo <= rank.get(b.kind, -1) <= hi):
+                b.kind, b.heading, b.label = None, None, True
 
 
 def _short_line(b: Block) -> bool:

@@ -307,3 +307,23 @@ def test_dot_leaders_part_the_cells_of_a_drug_facts_row_and_a_pharmacopoeia_mark
                        "Testamol maleate, USP 4 mg ........ Antihistamine\n\nUses\ntemporarily relieves sneezing\n")
     got = [(i.name, i.active, i.amount and i.amount.quantity.value) for i in m.ingredients]
     assert got == [("Testamol maleate", True, 4)], got
+
+
+@pytest.mark.parametrize("line", ["Section 2 - QUALITATIVE AND QUANTITATIVE COMPOSITION", "4.1) Therapeutic indications",
+                                  "(4.1) Therapeutic indications", "4 - Clinical particulars"])
+def test_a_heading_number_with_a_word_a_bracket_or_a_dash_before_it(line):
+    kind = match_heading(line, section_model("en", "eu-smpc"))
+    assert kind is not None and kind != "name", (line, kind)
+    if "4.1" in line:
+        assert kind == "indications"
+
+
+def test_an_unnumbered_heading_between_two_numbered_sections_is_a_label_of_the_first():
+    text = ("Examycin 250 mg film-coated tablets\n\n4.8 Undesirable effects\n\n"
+            "Summary of the safety profile: headache and nausea were the most common.\n\n"
+            "Clinical studies\n\nIn clinical studies, dizziness was reported by 2% of patients.\n\n"
+            "4.9 Overdose\n\nSymptoms of overdose are drowsiness.\n")
+    blocks, _ = segment(text, section_model("en", "eu-smpc"))
+    got = {b.para.text[:16]: b.kind for b in blocks}
+    assert got["In clinical stud"] == "undesirable_effects", got
+    assert got["Symptoms of over"] == "overdose", got

@@ -49,6 +49,7 @@ class SectionModel:
     closed: frozenset[str]
     boilerplate: tuple[str, ...]
     effects_in_warnings: bool = False
+    numbering_words: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.rank = {k: i for i, k in enumerate(self.order)}
@@ -65,6 +66,7 @@ class CompiledModel:
     cue_of: dict[str, tuple[str, float]]
     boilerplate_re: re.Pattern | None
     heading_start_re: re.Pattern  # some heading's words open the text (a cheap test before trying prefixes)
+    numbering_word_re: re.Pattern | None = None  # "Section" in "Section 4 - CLINICAL PARTICULARS"
 
 
 class Signal:
@@ -124,9 +126,11 @@ def _compile(m: SectionModel) -> CompiledModel:
                         re.M)
     bp = re.compile("^(?:" + "|".join(m.boilerplate) + ")", re.I) if m.boilerplate else None
     start_re = re.compile("(?:" + "|".join(h.pattern for h in m.headings) + r")(?![^\W\d_])", re.I)
+    words = re.compile(r"^(?:" + "|".join(re.escape(w) for w in m.numbering_words) + r")\s+(?=\(?\d|[IVX]+\b)",
+                       re.I) if m.numbering_words else None
     return CompiledModel(heading_re, {f"h{i}": h.kind for i, h in enumerate(m.headings)}, run_in_re,
                          {f"r{i}": h.kind for i, h in run_in}, cue_re, {g: (k, w) for g, k, w, _ in groups}, bp,
-                         start_re)
+                         start_re, words)
 
 
 def _load(path: Path, schema_name: str) -> dict:
@@ -226,7 +230,8 @@ def section_model(language: str, family: str) -> SectionModel:
         unread=frozenset(own.get("unread", []) + common.get("unread", [])),
         closed=frozenset(own.get("closed", []) + common.get("closed", [])),
         boilerplate=tuple(own.get("boilerplate", []) + common.get("boilerplate", [])),
-        effects_in_warnings=bool(own.get("effects_in_warnings", False)))
+        effects_in_warnings=bool(own.get("effects_in_warnings", False)),
+        numbering_words=tuple(own.get("numbering_words", []) + common.get("numbering_words", [])))
 
 
 def detect_language(text: str) -> str:
